@@ -1,0 +1,24 @@
+/* Building the filters that enforce rights. */
+#ifndef CAPSICUM_RIGHTS_COMPILE_H
+#define CAPSICUM_RIGHTS_COMPILE_H
+
+#include <linux/seccomp.h>
+
+#include "../bpf/asm.h"
+#include "state.h"
+
+#define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((uint32_t)(e) & SECCOMP_RET_DATA))
+
+/* The filter for descriptor number fd in state st.  0 or -errno from bpf_finish. */
+CAPSICUM_HIDDEN int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st);
+
+/*
+ * The base filter, installed before the first per-descriptor filter: wrong
+ * architecture (int 0x80) and x32 calls fail with ENOSYS, and the interfaces
+ * that name descriptors only in memory -- io_uring, native AIO, the clone and
+ * dedupe ioctls -- fail with ENOTCAPABLE, since no per-number rule can see
+ * which descriptor they use.
+ */
+CAPSICUM_HIDDEN int base_compile(struct bpf_asm *a);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The capability state of one descriptor number, and how a process asks the
+ * kernel for it.
+ *
+ * The library keeps no table of rights: the seccomp filters are the record.
+ * Each per-descriptor filter also answers a query -- fcntl(fd, QUERY_CMD,
+ * index), a command no kernel defines -- with ERRNO(QUERY_ANSWER_BASE +
+ * 11 bits of the state).  Filters outlive exec and are inherited on fork, so
+ * cap_rights_get() tells the truth in a child or a new program image, and
+ * when a number was limited twice the newest filter (the smallest set)
+ * answers: seccomp keeps the most recently installed filter's data among
+ * equal actions.  A forged answer could only mislead the process about its
+ * own limits; it cannot remove a filter.
+ */
+#ifndef CAPSICUM_RIGHTS_STATE_H
+#define CAPSICUM_RIGHTS_STATE_H
+
+#include <stdint.h>
+
+#include <sys/capsicum.h>
+
+#include "../internal.h"
+
+struct fd_state {
+	cap_rights_t rights;
+	uint32_t fcntls;		  /* CAP_FCNTL_* mask */
+	int nioctls;			  /* -1: unlimited */
+	uint32_t ioctls[CAP_IOCTLS_LIMIT_MAX]; /* the kernel compares 32 bits */
+	int accmode;			  /* O_RDONLY, O_WRONLY or O_RDWR of the description */
+};
+
+#define QUERY_CMD	   0x43415051u /* "CAPQ" */
+#define QUERY_BASE_FD	   0xFFFFFFFFu /* fcntl(-1, QUERY_CMD, 0): is the base filter there? */
+#define QUERY_ANSWER_BASE  2048	       /* answers are errno values 2048..4095 */
+#define QUERY_ANSWER_BITS  11
+#define QUERY_BASE_VERSION 1
+
+enum query_index {
+	Q_RIGHTS0 = 0,	 /* word 0, 57 right bits in 6 chunks */
+	Q_RIGHTS1 = 6,	 /* word 1, 22 bits in 2 chunks */
+	Q_FCNTLS = 8,
+	Q_NIOCTLS = 9,	 /* count, or Q_UNLIMITED */
+	Q_IOCTL0 = 10,	 /* three chunks per command */
+};
+#define Q_UNLIMITED 2047u
+
+static inline void state_full(struct fd_state *st, int accmode)
+{
+	CAP_ALL(&st->rights);
+	st->fcntls = CAP_FCNTL_ALL;
+	st->nioctls = -1;
+	st->accmode = accmode;
+}
+
+/* The answers a filter for `st` gives, by index; returns how many. */
+CAPSICUM_HIDDEN unsigned state_answers(const struct fd_state *st, uint16_t *ans, unsigned max);
+
+/*
+ * Read fd's state from the kernel: 0 with *st filled, or -errno (EBADF when
+ * the descriptor is not open).  st->accmode is the real one when fcntl can
+ * read it, otherwise the most restrictive assumption (O_RDWR).
+ */
+CAPSICUM_HIDDEN int state_load(int fd, struct fd_state *st);
+
+/* Is the base filter (arch and bypass checks) installed in this process? */
+CAPSICUM_HIDDEN int base_installed(void);
+
+#endif

@@ -1,0 +1,15 @@
+#ifndef CAPSICUM_SECCOMP_INSTALL_H
+#define CAPSICUM_SECCOMP_INSTALL_H
+
+#include "../bpf/asm.h"
+
+/*
+ * Stack the assembled filter on every thread of the process (TSYNC), after
+ * setting no_new_privs.  0, or -errno: ENOSYS without seccomp filters,
+ * ENOMEM past the kernel's instruction budget, EBUSY if another thread runs
+ * a filter chain this one does not descend from.  Nothing is installed on
+ * failure: TSYNC is all or nothing.
+ */
+CAPSICUM_HIDDEN int seccomp_install(const struct bpf_asm *a);
+
+#endif
