@@ -32,7 +32,7 @@ unsigned state_answers(const struct fd_state *st, uint16_t *ans, unsigned max)
 
 	CAPSICUM_CHECK(n <= max);
 	put_bits(ans, Q_RIGHTS0, st->rights.cr_rights[0] & RIGHT_BITS, 6);
-	put_bits(ans, Q_RIGHTS1, st->rights.cr_rights[1] & RIGHT_BITS, 2);
+	put_bits(ans, Q_RIGHTS1, st->rights.cr_rights[1] & RIGHT_BITS, 3);
 	ans[Q_FCNTLS] = (uint16_t)st->fcntls;
 	ans[Q_NIOCTLS] = (uint16_t)(st->nioctls < 0 ? Q_UNLIMITED : (unsigned)st->nioctls);
 	for (int i = 0; i < st->nioctls; i++)
@@ -75,7 +75,7 @@ int state_load(int fd, struct fd_state *st)
 		ans[i] = (uint16_t)a;
 	}
 	st->rights.cr_rights[0] = CAPRIGHT(0, get_bits(ans, Q_RIGHTS0, 6) & RIGHT_BITS);
-	st->rights.cr_rights[1] = CAPRIGHT(1, get_bits(ans, Q_RIGHTS1, 2) & RIGHT_BITS);
+	st->rights.cr_rights[1] = CAPRIGHT(1, get_bits(ans, Q_RIGHTS1, 3) & RIGHT_BITS);
 	st->fcntls = ans[Q_FCNTLS];
 	st->nioctls = ans[Q_NIOCTLS] == Q_UNLIMITED ? -1 : ans[Q_NIOCTLS];
 	if (st->nioctls > CAP_IOCTLS_LIMIT_MAX || !cap_rights_is_valid(&st->rights))

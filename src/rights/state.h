@@ -37,10 +37,10 @@ struct fd_state {
 
 enum query_index {
 	Q_RIGHTS0 = 0,	 /* word 0, 57 right bits in 6 chunks */
-	Q_RIGHTS1 = 6,	 /* word 1, 22 bits in 2 chunks */
-	Q_FCNTLS = 8,
-	Q_NIOCTLS = 9,	 /* count, or Q_UNLIMITED */
-	Q_IOCTL0 = 10,	 /* three chunks per command */
+	Q_RIGHTS1 = 6,	 /* word 1, 33 bits in 3 chunks (23 used) */
+	Q_FCNTLS = 9,
+	Q_NIOCTLS = 10, /* count, or Q_UNLIMITED */
+	Q_IOCTL0 = 11,	 /* three chunks per command */
 };
 #define Q_UNLIMITED 2047u
 

@@ -1,0 +1,64 @@
+/*
+ * Test harness over Check (libcheck).  Every test case runs in a forked
+ * process of its own (CK_FORK is forced on), so a test may stack seccomp
+ * filters or enter capability mode without touching the others.
+ */
+#ifndef CAPSICUM_TEST_HARNESS_H
+#define CAPSICUM_TEST_HARNESS_H
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Assert that expr fails with errno e (the errno is printed on mismatch). */
+#define ck_assert_fails(expr, e)                                                                   \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		long _r = (long)(expr);                                                            \
+		int _e = errno;                                                                    \
+		ck_assert_msg(_r == -1 && _e == (e), "%s: returned %ld, errno %d (%s); want %d",   \
+			      #expr, _r, _e, strerror(_e), (e));                                   \
+	} while (0)
+
+/* Assert that expr succeeds (returns something other than -1). */
+#define ck_assert_ok(expr)                                                                         \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		long _r = (long)(expr);                                                            \
+		int _e = errno;                                                                    \
+		ck_assert_msg(_r != -1, "%s: failed with errno %d (%s)", #expr, _e, strerror(_e)); \
+	} while (0)
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A fresh unlinked regular file opened O_RDWR, holding `size` bytes. */
+static inline int tmpfile_fd(size_t size)
+{
+	char path[] = "/tmp/capsicum-test.XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	for (size_t i = 0; i < size; i++)
+		ck_assert_int_eq(write(fd, "x", 1), 1);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/* Each test file defines `static Suite *make_suite(void)` and uses this main. */
+#define TEST_MAIN()                                                                                \
+	int main(void)                                                                             \
+	{                                                                                          \
+		SRunner *sr = srunner_create(make_suite());                                        \
+		int failed;                                                                        \
+		srunner_set_fork_status(sr, CK_FORK);                                              \
+		srunner_run_all(sr, CK_NORMAL);                                                    \
+		failed = srunner_ntests_failed(sr);                                                \
+		srunner_free(sr);                                                                  \
+		return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;                                  \
+	}
+
+#endif
