@@ -96,6 +96,18 @@ void bpf_ja(struct bpf_asm *a, int label)
 	emit(a, BPF_JMP | BPF_JA, 0, BPF_NEXT, BPF_NEXT, label);
 }
 
+void bpf_jmp_far(struct bpf_asm *a, int op, uint32_t k, bool when, int target)
+{
+	int skip = bpf_label(a);
+
+	if (when)
+		bpf_jmp(a, op, k, BPF_NEXT, skip);
+	else
+		bpf_jmp(a, op, k, skip, BPF_NEXT);
+	bpf_ja(a, target);
+	bpf_bind(a, skip);
+}
+
 void bpf_ret(struct bpf_asm *a, uint32_t action)
 {
 	emit(a, BPF_RET | BPF_K, action, BPF_NEXT, BPF_NEXT, BPF_NEXT);

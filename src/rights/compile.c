@@ -73,6 +73,13 @@ static void match_fd(struct compiler *c, unsigned arg, int next)
 	bpf_jmp(c->a, BPF_JEQ, c->fd, BPF_NEXT, next);
 }
 
+/* The same, when `next` may lie beyond a conditional jump's reach. */
+static void match_fd_far(struct compiler *c, unsigned arg, int next)
+{
+	bpf_ld(c->a, SD_ARG_LO(arg));
+	bpf_jmp_far(c->a, BPF_JEQ, c->fd, false, next);
+}
+
 /* "if (!cond) goto next" */
 static void match_cond(struct bpf_asm *a, const struct fd_rule *r, int next)
 {
@@ -127,7 +134,7 @@ static void emit_ioctl(struct compiler *c)
 {
 	int next = bpf_label(c->a);
 
-	match_fd(c, 0, next);
+	match_fd_far(c, 0, next);
 	if (holds(c->st, CAP_IOCTL)) {
 		bpf_ld(c->a, SD_ARG_LO(1));
 		bpf_jump_set(c->a, c->st->ioctls, (size_t)c->st->nioctls, next);
@@ -182,8 +189,8 @@ static void emit_fcntl(struct compiler *c)
 	int regular = bpf_label(c->a), next = bpf_label(c->a);
 
 	bpf_ld(c->a, SD_ARG_LO(1));
-	bpf_jmp(c->a, BPF_JEQ, QUERY_CMD, BPF_NEXT, regular);
-	match_fd(c, 0, next);
+	bpf_jmp_far(c->a, BPF_JEQ, QUERY_CMD, false, regular);
+	match_fd_far(c, 0, next);
 	bpf_ld(c->a, SD_ARG_LO(2));
 	for (unsigned i = 0; i < nans; i++) {
 		int skip = bpf_label(c->a);
