@@ -1,0 +1,41 @@
+#!/bin/sh
+# Build capbench (Release, -O2) and run it; results go to bench/results/,
+# the plot (when gnuplot is installed) to docs/benchmarks.png.
+#
+#	bench/run.sh [capbench options...]	e.g. bench/run.sh -r 5
+#
+# BUILD_DIR (default /tmp/capsicum-bench-build) and CC are honoured.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-/tmp/capsicum-bench-build}
+out=$root/bench/results
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
+	-DCAPSICUM_TESTS=OFF -DCAPSICUM_BENCH=ON >/dev/null
+make -C "$build" capbench >/dev/null
+mkdir -p "$out"
+
+{
+	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "nproc: $(nproc)"
+	echo "kernel: $(uname -srm)"
+	echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "cpu MHz: $(sed -n 's/^cpu MHz[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "spectre_v2: $(cat /sys/devices/system/cpu/vulnerabilities/spectre_v2 2>/dev/null || echo ?)"
+	echo "bpf_jit_enable: $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null || echo ?)"
+	echo "libc: $(ldd --version 2>&1 | head -n 1)"
+	echo "compiler: $(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt") -O2"
+	echo "args: $*"
+} >"$out/machine.txt"
+
+"$build/bench/capbench" -v -o "$out/summary.tsv" -O "$out/raw.tsv" "$@" | tee "$out/results.md"
+
+if command -v gnuplot >/dev/null 2>&1; then
+	gnuplot -e "summary='$out/summary.tsv'; output='$root/docs/benchmarks.png'" \
+		"$root/bench/plot.gp"
+	echo "plot: docs/benchmarks.png"
+else
+	echo "gnuplot not found: no plot (apt-get install gnuplot-nox)" >&2
+fi
