@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <linux/filter.h>
 #include <linux/fs.h>
@@ -43,6 +45,9 @@ static uint32_t run(const struct bpf_asm *a, const struct seccomp_data *d)
 			ck_assert_uint_le(f->k + 4, sizeof(*d));
 			ck_assert_uint_eq(f->k % 4, 0);
 			memcpy(&acc, mem + f->k, 4);
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			acc &= f->k;
 			break;
 		case BPF_JMP | BPF_JA:
 			pc += f->k;
@@ -108,31 +113,59 @@ static bool cond_holds(const struct fd_rule *r, const struct seccomp_data *d)
 	return false;
 }
 
+/* Any file could be on the number: assume it is readable and writable. */
 static bool mmap_denied(const struct fd_state *st, const struct seccomp_data *d)
 {
 	uint32_t prot = lo(d->args[2]), flags = lo(d->args[3]);
-	bool readable = st->accmode != O_WRONLY, writable = st->accmode != O_RDONLY;
-	bool shared = flags & MAP_SHARED;
 
 	if (flags & MAP_ANONYMOUS)
 		return false;
-	if (!has(st, CAP_MMAP))
-		return true;
-	if (readable && !has(st, CAP_MMAP_R))
-		return true;
-	if ((prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) && !has(st, CAP_MMAP_R))
+	if (!has(st, CAP_MMAP) || !has(st, CAP_MMAP_R))
 		return true;
 	if ((prot & PROT_EXEC) && !has(st, CAP_MMAP_X))
 		return true;
-	if (shared && (prot & PROT_WRITE) && !has(st, CAP_MMAP_W))
-		return true;
-	if (shared && writable && !has(st, CAP_MMAP_W))
+	if ((flags & MAP_SHARED) && !has(st, CAP_MMAP_W))
 		return true;
 	return false;
 }
 
+/*
+ * The process-wide refusals every filter carries, written out by hand from
+ * the design (not from base.c's table): 0 if none applies.
+ */
+static uint32_t process_wide(const struct seccomp_data *d)
+{
+	uint32_t a0 = lo(d->args[0]), a1 = lo(d->args[1]);
+
+	if (d->arch != CAPSICUM_AUDIT_ARCH || (uint32_t)d->nr >= 0x40000000u)
+		return SECCOMP_RET_ERRNO | ENOSYS;
+	switch (d->nr) {
+	case NR_io_uring_setup:
+	case NR_io_uring_enter:
+	case NR_io_uring_register:
+	case NR_io_submit:
+		return DENY;
+	case NR_clone3:
+		return SECCOMP_RET_ERRNO | ENOSYS;
+	case NR_clone:
+		return (a0 & CLONE_FILES) && !(a0 & CLONE_THREAD) ? DENY : 0;
+	case NR_seccomp:
+		return (a1 & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? DENY : 0;
+	case NR_ioctl:
+		return a1 == FICLONERANGE || a1 == FIDEDUPERANGE || a1 == 0xC028660Fu ||
+			       a1 == (uint32_t)SECCOMP_IOCTL_NOTIF_ADDFD
+			       ? DENY
+			       : 0;
+	}
+	return 0;
+}
+
 static uint32_t expect(const struct fd_state *st, uint32_t fd, const struct seccomp_data *d)
 {
+	uint32_t pw = process_wide(d);
+
+	if (pw != 0)
+		return pw;
 	if (d->nr == NR_fcntl && lo(d->args[1]) == QUERY_CMD && lo(d->args[0]) == fd) {
 		uint16_t ans[Q_IOCTL0 + 3 * CAP_IOCTLS_LIMIT_MAX];
 		unsigned n = state_answers(st, ans, ARRAY_LEN(ans));
@@ -191,7 +224,7 @@ static void random_state(struct fd_state *st)
 	cap_rights_t all;
 
 	CAP_ALL(&all);
-	state_full(st, (int)(rnd() % 3));
+	state_full(st);
 	/* Drop each right with probability 1/4, or almost all of them. */
 	uint64_t keep = rnd() % 4 == 0 ? rnd() & rnd() & rnd() : rnd() | rnd();
 	st->rights.cr_rights[0] = CAPRIGHT(0, all.cr_rights[0] & keep & 0x01FFFFFFFFFFFFFFULL);
@@ -212,7 +245,8 @@ static uint64_t random_arg(const struct fd_state *st, uint32_t fd)
 	static const uint64_t interesting[] = {
 		0, 1, AT_EMPTY_PATH, MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS | MAP_PRIVATE,
 		MAP_SHARED_VALIDATE, PROT_READ, PROT_WRITE, PROT_EXEC, PROT_READ | PROT_WRITE,
-		FICLONE, QUERY_CMD, F_GETFL, F_SETFL, F_GETOWN, F_DUPFD, F_SETLK, 0x7777, 3,
+		FICLONE, FICLONERANGE, QUERY_CMD, CLONE_FILES, CLONE_FILES | CLONE_THREAD,
+		SECCOMP_FILTER_FLAG_NEW_LISTENER, F_GETFL, F_SETFL, F_GETOWN, F_DUPFD, F_SETLK, 0x7777, 3,
 		1ULL << 32, 0xFFFFFFFFULL, ~0ULL,
 	};
 
@@ -234,7 +268,9 @@ static uint64_t random_arg(const struct fd_state *st, uint32_t fd)
 static int random_nr(void)
 {
 	if (rnd() % 4 == 0) {
-		static const int special[] = {NR_fcntl, NR_ioctl, NR_mmap, NR_read, NR_write};
+		static const int special[] = {NR_fcntl,	   NR_ioctl, NR_mmap,  NR_read,
+					      NR_write,	   NR_clone, NR_clone3, NR_seccomp,
+					      NR_io_submit};
 		return special[rnd() % ARRAY_LEN(special)];
 	}
 	if (rnd() % 8 == 0)
@@ -244,7 +280,7 @@ static int random_nr(void)
 
 START_TEST(compiled_filters_match_the_model)
 {
-	for (int s = 0; s < 300; s++) {
+	for (int s = 0; s < 200; s++) {
 		struct fd_state st;
 		struct bpf_asm a;
 		uint32_t fd = (uint32_t)(rnd() % 5 == 0 ? rnd() % 100000 : rnd() % 8);
@@ -252,7 +288,7 @@ START_TEST(compiled_filters_match_the_model)
 		random_state(&st);
 		bpf_init(&a);
 		ck_assert_int_eq(rights_compile(&a, (int)fd, &st), 0);
-		for (int c = 0; c < 3000; c++) {
+		for (int c = 0; c < 2000; c++) {
 			struct seccomp_data d = {.nr = random_nr(), .arch = CAPSICUM_AUDIT_ARCH};
 
 			for (int i = 0; i < 6; i++)
@@ -282,7 +318,7 @@ START_TEST(each_rule_row_denies_without_its_right)
 
 		if (r->nr < 0)
 			continue;
-		state_full(&st, O_RDWR);
+		state_full(&st);
 		if (r->need != RIGHT_NEVER) {
 			cap_rights_init(&need, r->need);
 			cap_rights_remove(&st.rights, &need);
@@ -311,7 +347,7 @@ START_TEST(worst_case_sizes_fit)
 	struct bpf_asm a;
 
 	/* No rights at all. */
-	state_full(&st, O_RDWR);
+	state_full(&st);
 	cap_rights_init(&st.rights);
 	st.nioctls = 0;
 	st.fcntls = 0;
@@ -322,7 +358,7 @@ START_TEST(worst_case_sizes_fit)
 	bpf_free(&a);
 
 	/* All rights but a full ioctl list: the largest filter. */
-	state_full(&st, O_RDWR);
+	state_full(&st);
 	st.nioctls = CAP_IOCTLS_LIMIT_MAX;
 	for (int i = 0; i < st.nioctls; i++)
 		st.ioctls[i] = 0xC0000000u + (uint32_t)i;
@@ -333,7 +369,7 @@ START_TEST(worst_case_sizes_fit)
 	bpf_free(&a);
 
 	/* A typical stdio limit is small. */
-	state_full(&st, O_RDWR);
+	state_full(&st);
 	cap_rights_init(&st.rights, CAP_READ, CAP_WRITE, CAP_SEEK, CAP_FSTAT, CAP_FCNTL, CAP_IOCTL,
 			CAP_EVENT);
 	st.nioctls = 3;
@@ -345,14 +381,17 @@ START_TEST(worst_case_sizes_fit)
 }
 END_TEST
 
-/* The base filter refuses other architectures, x32 and the blind interfaces. */
-START_TEST(base_filter_verdicts)
+/* Every filter refuses other architectures, x32 and the blind interfaces. */
+START_TEST(process_wide_verdicts)
 {
+	struct fd_state st;
 	struct bpf_asm a;
 	struct seccomp_data d = {.arch = CAPSICUM_AUDIT_ARCH};
 
+	state_full(&st);
+	cap_rights_clear(&st.rights, CAP_FCHROOT); /* a limit that touches no call */
 	bpf_init(&a);
-	ck_assert_int_eq(base_compile(&a), 0);
+	ck_assert_int_eq(rights_compile(&a, 3, &st), 0);
 	d.nr = NR_read;
 	ck_assert_uint_eq(run(&a, &d), ALLOW);
 	d.nr = NR_read | (int)CAPSICUM_NR_X32_BIT;
@@ -365,16 +404,28 @@ START_TEST(base_filter_verdicts)
 	ck_assert_uint_eq(run(&a, &d), DENY);
 	d.nr = NR_io_submit;
 	ck_assert_uint_eq(run(&a, &d), DENY);
+	d.nr = NR_clone3;
+	ck_assert_uint_eq(run(&a, &d), SECCOMP_RET_ERRNO | ENOSYS);
+	d.nr = NR_clone;
+	d.args[0] = CLONE_FILES | SIGCHLD;
+	ck_assert_uint_eq(run(&a, &d), DENY);
+	d.args[0] = CLONE_FILES | CLONE_THREAD | CLONE_VM | CLONE_SIGHAND;
+	ck_assert_uint_eq(run(&a, &d), ALLOW);
+	d.args[0] = SIGCHLD;
+	ck_assert_uint_eq(run(&a, &d), ALLOW);
+	d.nr = NR_seccomp;
+	d.args[0] = SECCOMP_SET_MODE_FILTER;
+	d.args[1] = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	ck_assert_uint_eq(run(&a, &d), DENY);
+	d.args[1] = SECCOMP_FILTER_FLAG_TSYNC;
+	ck_assert_uint_eq(run(&a, &d), ALLOW);
 	d.nr = NR_ioctl;
+	d.args[0] = 9;
 	d.args[1] = FICLONERANGE;
 	ck_assert_uint_eq(run(&a, &d), DENY);
+	d.args[1] = SECCOMP_IOCTL_NOTIF_ADDFD;
+	ck_assert_uint_eq(run(&a, &d), DENY);
 	d.args[1] = FIONREAD;
-	ck_assert_uint_eq(run(&a, &d), ALLOW);
-	d.nr = NR_fcntl;
-	d.args[0] = 0xFFFFFFFFu;
-	d.args[1] = QUERY_CMD;
-	ck_assert_uint_eq(run(&a, &d), SECCOMP_RET_ERRNO | (QUERY_ANSWER_BASE + QUERY_BASE_VERSION));
-	d.args[0] = 3;
 	ck_assert_uint_eq(run(&a, &d), ALLOW);
 	bpf_free(&a);
 }
@@ -407,7 +458,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, compiled_filters_match_the_model);
 	tcase_add_test(tc, each_rule_row_denies_without_its_right);
 	tcase_add_test(tc, worst_case_sizes_fit);
-	tcase_add_test(tc, base_filter_verdicts);
+	tcase_add_test(tc, process_wide_verdicts);
 	tcase_add_test(tc, tables_are_well_formed);
 	suite_add_tcase(s, tc);
 	return s;

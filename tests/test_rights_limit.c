@@ -243,7 +243,7 @@ static const struct row rows[] = {
 	ROW(op_write, K_PIPE_W, CAP_WRITE),
 	ROW(op_send, K_STREAM, CAP_SEND),
 	ROW(op_recv, K_STREAM, CAP_RECV),
-	ROW(op_sendmsg, K_STREAM, CAP_SEND),
+	ROW(op_sendmsg, K_STREAM, CAP_SEND, CAP_CONNECT), /* DEVIATIONS.md: address in memory */
 	ROW(op_recvmsg, K_STREAM, CAP_RECV),
 	ROW(op_shutdown, K_STREAM, CAP_SHUTDOWN),
 	ROW(op_getsockname, K_STREAM, CAP_GETSOCKNAME),

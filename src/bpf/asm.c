@@ -91,6 +91,11 @@ void bpf_jmp(struct bpf_asm *a, int op, uint32_t k, int jt, int jf)
 	emit(a, (uint16_t)(BPF_JMP | op | BPF_K), k, jt, jf, BPF_NEXT);
 }
 
+void bpf_alu_and(struct bpf_asm *a, uint32_t k)
+{
+	emit(a, BPF_ALU | BPF_AND | BPF_K, k, BPF_NEXT, BPF_NEXT, BPF_NEXT);
+}
+
 void bpf_ja(struct bpf_asm *a, int label)
 {
 	emit(a, BPF_JMP | BPF_JA, 0, BPF_NEXT, BPF_NEXT, label);

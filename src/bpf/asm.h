@@ -36,6 +36,8 @@ CAPSICUM_HIDDEN void bpf_ld(struct bpf_asm *a, uint32_t offset);
 /* if (A op k) goto jt else goto jf; op is BPF_JEQ, BPF_JGT, BPF_JGE or BPF_JSET. */
 CAPSICUM_HIDDEN void bpf_jmp(struct bpf_asm *a, int op, uint32_t k, int jt, int jf);
 CAPSICUM_HIDDEN void bpf_ja(struct bpf_asm *a, int label);
+/* A &= k: the only arithmetic the kernel's action-cache emulator follows. */
+CAPSICUM_HIDDEN void bpf_alu_and(struct bpf_asm *a, uint32_t k);
 /* if ((A op k) == when) goto target, for a target of any distance (one extra ja). */
 CAPSICUM_HIDDEN void bpf_jmp_far(struct bpf_asm *a, int op, uint32_t k, bool when, int target);
 CAPSICUM_HIDDEN void bpf_ret(struct bpf_asm *a, uint32_t action);

@@ -1,20 +1,23 @@
 /*
  * Rights -> seccomp filter.
  *
- * One filter per cap_rights_limit() call, for one descriptor number N:
+ * One filter per limit, for one descriptor number N:
  *
- *	ld nr; binary search over the calls that have a rule N's state fails
- *	per call: for each failing rule, "low 32 bits of the fd argument == N
- *	          and the rule's condition holds" -> ERRNO(ENOTCAPABLE)
- *	otherwise ALLOW
+ *	arch is not native, or an x32 number      -> ENOSYS
+ *	ld nr; search the calls that have something to say about N:
+ *	  a process-wide refusal (base.c)         -> its errno
+ *	  failing rules that are unconditional    -> shared "args[i] == N?" check
+ *	  conditions, ioctl lists, mmap, fcntl    -> a block of its own
+ *	anything else                             -> ALLOW
  *
- * Only rules the state does not satisfy are emitted, so a lightly limited
- * descriptor costs a short search on unrelated calls.  Descriptors are
- * compared on their low 32 bits because the kernel truncates them to int:
- * a rule on the full register would be bypassed by setting the high word.
- * The architecture and x32 checks live once, in the base filter (base.c);
- * seccomp returns the most restrictive action of all filters, so a filter
- * that allows never overrides one that refuses.
+ * Only rules the state does not satisfy are emitted, and the many
+ * unconditional ones share a handful of checks, so a filter stays a few
+ * hundred instructions even with no rights: all filters of a thread share
+ * a budget of 32768.  Descriptors are compared on their low 32 bits because
+ * the kernel truncates them to int: a rule on the full register would be
+ * bypassed by setting the high word.  seccomp returns the most restrictive
+ * action of all filters, so a filter that allows never overrides one that
+ * refuses.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,7 +34,6 @@
 
 #define DENY	RET_ERRNO(ENOTCAPABLE)
 #define ALLOW	SECCOMP_RET_ALLOW
-#define LEAF_MAX 4 /* calls tested linearly at the bottom of the search */
 
 struct compiler {
 	struct bpf_asm *a;
@@ -81,38 +83,44 @@ static void match_fd_far(struct compiler *c, unsigned arg, int next)
 }
 
 /* "if (!cond) goto next" */
-static void match_cond(struct bpf_asm *a, const struct fd_rule *r, int next)
+static void match_cond(struct bpf_asm *a, unsigned cond, unsigned arg, uint32_t val, uint32_t mask,
+		       int next)
 {
-	switch (r->cond) {
+	switch (cond) {
 	case WHEN_ALWAYS:
 		break;
 	case WHEN_PTR_NULL:
-		bpf_ld(a, SD_ARG_LO(r->cond_arg));
+		bpf_ld(a, SD_ARG_LO(arg));
 		bpf_jmp(a, BPF_JEQ, 0, BPF_NEXT, next);
-		bpf_ld(a, SD_ARG_HI(r->cond_arg));
+		bpf_ld(a, SD_ARG_HI(arg));
 		bpf_jmp(a, BPF_JEQ, 0, BPF_NEXT, next);
 		break;
 	case WHEN_PTR_SET: {
 		int set = bpf_label(a);
 
-		bpf_ld(a, SD_ARG_LO(r->cond_arg));
+		bpf_ld(a, SD_ARG_LO(arg));
 		bpf_jmp(a, BPF_JEQ, 0, BPF_NEXT, set);
-		bpf_ld(a, SD_ARG_HI(r->cond_arg));
+		bpf_ld(a, SD_ARG_HI(arg));
 		bpf_jmp(a, BPF_JEQ, 0, next, BPF_NEXT);
 		bpf_bind(a, set);
 		break;
 	}
 	case WHEN_FLAG_SET:
-		bpf_ld(a, SD_ARG_LO(r->cond_arg));
-		bpf_jmp(a, BPF_JSET, r->cond_val, BPF_NEXT, next);
+		bpf_ld(a, SD_ARG_LO(arg));
+		bpf_jmp(a, BPF_JSET, val, BPF_NEXT, next);
 		break;
 	case WHEN_FLAG_CLEAR:
-		bpf_ld(a, SD_ARG_LO(r->cond_arg));
-		bpf_jmp(a, BPF_JSET, r->cond_val, next, BPF_NEXT);
+		bpf_ld(a, SD_ARG_LO(arg));
+		bpf_jmp(a, BPF_JSET, val, next, BPF_NEXT);
 		break;
 	case WHEN_EQ:
-		bpf_ld(a, SD_ARG_LO(r->cond_arg));
-		bpf_jmp(a, BPF_JEQ, r->cond_val, BPF_NEXT, next);
+		bpf_ld(a, SD_ARG_LO(arg));
+		bpf_jmp(a, BPF_JEQ, val, BPF_NEXT, next);
+		break;
+	case WHEN_MASKED_EQ:
+		bpf_ld(a, SD_ARG_LO(arg));
+		bpf_alu_and(a, mask);
+		bpf_jmp(a, BPF_JEQ, val, BPF_NEXT, next);
 		break;
 	default:
 		CAPSICUM_CHECK(!"unknown rule condition");
@@ -124,9 +132,18 @@ static void emit_rule(struct compiler *c, const struct fd_rule *r)
 	int next = bpf_label(c->a);
 
 	match_fd(c, r->fdarg, next);
-	match_cond(c->a, r, next);
+	match_cond(c->a, r->cond, r->cond_arg, r->cond_val, 0, next);
 	bpf_ret(c->a, DENY);
 	bpf_bind(c->a, next);
+}
+
+static void emit_proc_rule(struct bpf_asm *a, const struct proc_rule *r)
+{
+	int next = bpf_label(a);
+
+	match_cond(a, r->cond, r->cond_arg, r->cond_val, r->cond_mask, next);
+	bpf_ret(a, RET_ERRNO(r->err));
+	bpf_bind(a, next);
 }
 
 /* ioctl: CAP_IOCTL, and the command in the list when there is one. */
@@ -145,34 +162,29 @@ static void emit_ioctl(struct compiler *c)
 
 /*
  * mmap (spec 2.9, brief 5).  Beyond FreeBSD's per-protection rights, Linux
- * lets mprotect() raise a mapping up to what the open file allows, so:
- * a readable file without CAP_MMAP_R cannot be mapped at all (PROT_NONE
- * could become PROT_READ), and a writable file without CAP_MMAP_W cannot be
- * mapped shared (PROT_READ could become PROT_WRITE).  On x86 every
- * non-PROT_NONE mapping can be read, so any protection needs CAP_MMAP_R.
+ * lets mprotect() raise a mapping up to what the open file allows: PROT_NONE
+ * can become PROT_READ, and a shared mapping can become writable if the
+ * file is.  The rule belongs to the number, not to the file that was there
+ * when it was compiled, so it assumes the worst file (readable and
+ * writable): without CAP_MMAP_R nothing can be mapped, and without
+ * CAP_MMAP_W nothing can be mapped shared.  mprotect adding PROT_EXEC is
+ * not covered (DEVIATIONS.md).
  */
 static void emit_mmap(struct compiler *c)
 {
 	const struct fd_state *st = c->st;
-	bool readable = st->accmode == O_RDONLY || st->accmode == O_RDWR;
-	bool writable = st->accmode == O_WRONLY || st->accmode == O_RDWR;
 	int next = bpf_label(c->a), deny = bpf_label(c->a);
 
 	match_fd(c, 4, next);
 	bpf_ld(c->a, SD_ARG_LO(3));
 	bpf_jmp(c->a, BPF_JSET, MAP_ANONYMOUS, next, BPF_NEXT); /* the fd is ignored */
-	if (!holds(st, CAP_MMAP) || (readable && !holds(st, CAP_MMAP_R)))
+	if (!holds(st, CAP_MMAP) || !holds(st, CAP_MMAP_R))
 		bpf_ja(c->a, deny);
-	bpf_ld(c->a, SD_ARG_LO(2));
-	if (!holds(st, CAP_MMAP_R))
-		bpf_jmp(c->a, BPF_JSET, PROT_READ | PROT_WRITE | PROT_EXEC, deny, BPF_NEXT);
-	if (!holds(st, CAP_MMAP_X))
+	if (!holds(st, CAP_MMAP_W))
+		bpf_jmp(c->a, BPF_JSET, MAP_SHARED, deny, BPF_NEXT); /* also MAP_SHARED_VALIDATE */
+	if (!holds(st, CAP_MMAP_X)) {
+		bpf_ld(c->a, SD_ARG_LO(2));
 		bpf_jmp(c->a, BPF_JSET, PROT_EXEC, deny, BPF_NEXT);
-	if (!holds(st, CAP_MMAP_W)) {
-		if (!writable)
-			bpf_jmp(c->a, BPF_JSET, PROT_WRITE, BPF_NEXT, next);
-		bpf_ld(c->a, SD_ARG_LO(3));
-		bpf_jmp(c->a, BPF_JSET, MAP_SHARED, deny, BPF_NEXT);
 	}
 	bpf_ja(c->a, next);
 	bpf_bind(c->a, deny);
@@ -213,38 +225,150 @@ static void emit_fcntl(struct compiler *c)
 	bpf_bind(c->a, next);
 }
 
-static int cmp_nr(const void *x, const void *y)
+/*
+ * What a call resolves to once its number is known.  Calls with no failing
+ * rule are not listed and fall through to ALLOW.
+ */
+enum target_kind {
+	T_RET,	 /* a fixed action: process-wide refusals */
+	T_ARGS,	 /* unconditional: ENOTCAPABLE if any of `args` is N (shared code) */
+	T_BLOCK, /* conditions, lists, fcntl's query: code of its own */
+};
+
+struct call {
+	int nr;
+	uint8_t kind;
+	uint8_t args;	/* T_ARGS: bit i for args[i] */
+	uint32_t ret;	/* T_RET: the action */
+	int label;	/* T_BLOCK: the block; T_ARGS: the shared check */
+};
+
+enum arg_status { ARG_FREE, ARG_ALWAYS, ARG_COND };
+
+static bool fails(const struct compiler *c, const struct fd_rule *r, int nr, unsigned arg)
+{
+	return r->nr == nr && r->fdarg == arg && !holds(c->st, r->need);
+}
+
+/* Two conditions of which one always holds: together they are unconditional. */
+static bool complementary(const struct fd_rule *x, const struct fd_rule *y)
+{
+	if (x->cond_arg != y->cond_arg)
+		return false;
+	if (x->cond == WHEN_FLAG_SET && y->cond == WHEN_FLAG_CLEAR)
+		return x->cond_val == y->cond_val;
+	if (x->cond == WHEN_PTR_NULL && y->cond == WHEN_PTR_SET)
+		return true;
+	return false;
+}
+
+/* How the failing rules of call nr treat the descriptor in args[arg]. */
+static enum arg_status arg_status(const struct compiler *c, int nr, unsigned arg)
+{
+	enum arg_status st = ARG_FREE;
+
+	for (unsigned i = 0; i < fd_rules_count; i++) {
+		const struct fd_rule *r = &fd_rules[i];
+
+		if (!fails(c, r, nr, arg))
+			continue;
+		if (r->cond == WHEN_ALWAYS)
+			return ARG_ALWAYS;
+		for (unsigned j = 0; j < fd_rules_count; j++)
+			if (fails(c, &fd_rules[j], nr, arg) && complementary(r, &fd_rules[j]))
+				return ARG_ALWAYS;
+		st = ARG_COND;
+	}
+	return st;
+}
+
+static bool special(const struct compiler *c, int nr)
+{
+	return nr == NR_fcntl || (nr == NR_ioctl && ioctl_limited(c->st)) ||
+	       (nr == NR_mmap && mmap_limited(c->st));
+}
+
+/* Classify nr; false if it needs nothing (ALLOW). */
+static bool classify(const struct compiler *c, int nr, struct call *out)
+{
+	bool block = special(c, nr);
+	unsigned always = 0;
+
+	*out = (struct call){.nr = nr, .label = -1};
+	for (unsigned i = 0; i < proc_rules_count; i++) {
+		if (proc_rules[i].nr != nr)
+			continue;
+		if (proc_rules[i].cond == WHEN_ALWAYS) {
+			out->kind = T_RET;
+			out->ret = RET_ERRNO(proc_rules[i].err);
+			return true;
+		}
+		block = true;
+	}
+	for (unsigned arg = 0; arg < 6; arg++) {
+		enum arg_status st = arg_status(c, nr, arg);
+
+		if (st == ARG_ALWAYS)
+			always |= 1u << arg;
+		block |= st == ARG_COND;
+	}
+	if (block) {
+		out->kind = T_BLOCK;
+		return true;
+	}
+	out->kind = T_ARGS;
+	out->args = (uint8_t)always;
+	return always != 0;
+}
+
+static int cmp_int(const void *x, const void *y)
 {
 	int a = *(const int *)x, b = *(const int *)y;
 
 	return (a > b) - (a < b);
 }
 
-/* The calls that get a block: every call with a failing rule, plus the specials. */
-static size_t collect_calls(const struct fd_state *st, int *nrs)
+/* Every number any table mentions, sorted, without repeats. */
+static size_t table_nrs(int *nrs)
 {
 	size_t n = 0, u = 0;
 
-	nrs[n++] = NR_fcntl; /* always: it answers the state query */
-	if (ioctl_limited(st))
-		nrs[n++] = NR_ioctl;
-	if (mmap_limited(st))
-		nrs[n++] = NR_mmap;
+	nrs[n++] = NR_fcntl;
+	nrs[n++] = NR_ioctl;
+	nrs[n++] = NR_mmap;
 	for (unsigned i = 0; i < fd_rules_count; i++)
-		if (fd_rules[i].nr >= 0 && !holds(st, fd_rules[i].need))
+		if (fd_rules[i].nr >= 0)
 			nrs[n++] = fd_rules[i].nr;
-	qsort(nrs, n, sizeof(*nrs), cmp_nr);
+	for (unsigned i = 0; i < proc_rules_count; i++)
+		if (proc_rules[i].nr >= 0)
+			nrs[n++] = proc_rules[i].nr;
+	qsort(nrs, n, sizeof(*nrs), cmp_int);
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || nrs[u - 1] != nrs[i])
 			nrs[u++] = nrs[i];
 	return u;
 }
 
+/* Code of its own for nr: process-wide conditions, then per-argument rules. */
 static void emit_block(struct compiler *c, int nr)
 {
-	for (unsigned i = 0; i < fd_rules_count; i++)
-		if (fd_rules[i].nr == nr && !holds(c->st, fd_rules[i].need))
-			emit_rule(c, &fd_rules[i]);
+	for (unsigned i = 0; i < proc_rules_count; i++)
+		if (proc_rules[i].nr == nr)
+			emit_proc_rule(c->a, &proc_rules[i]);
+	for (unsigned arg = 0; arg < 6; arg++) {
+		enum arg_status st = arg_status(c, nr, arg);
+		int next = bpf_label(c->a);
+
+		if (st == ARG_ALWAYS) {
+			match_fd(c, arg, next);
+			bpf_ret(c->a, DENY);
+		} else if (st == ARG_COND) {
+			for (unsigned i = 0; i < fd_rules_count; i++)
+				if (fails(c, &fd_rules[i], nr, arg))
+					emit_rule(c, &fd_rules[i]);
+		}
+		bpf_bind(c->a, next);
+	}
 	if (nr == NR_ioctl && ioctl_limited(c->st))
 		emit_ioctl(c);
 	if (nr == NR_mmap && mmap_limited(c->st))
@@ -254,51 +378,167 @@ static void emit_block(struct compiler *c, int nr)
 	bpf_ret(c->a, ALLOW);
 }
 
-/* Binary search on nr (already in A); far targets only through `ja`. */
-static void emit_search(struct bpf_asm *a, const int *nrs, const int *blocks, size_t lo,
-			size_t hi, int miss)
+/* The shared check for T_ARGS calls: "is any of these arguments N?" */
+static void emit_args_check(struct compiler *c, unsigned args)
 {
-	if (hi - lo <= LEAF_MAX) {
-		for (size_t i = lo; i < hi; i++) {
-			int skip = bpf_label(a);
+	int deny = bpf_label(c->a);
 
-			bpf_jmp(a, BPF_JEQ, (uint32_t)nrs[i], BPF_NEXT, skip);
-			bpf_ja(a, blocks[i]);
-			bpf_bind(a, skip);
+	for (unsigned arg = 0; arg < 6; arg++) {
+		if (args & (1u << arg)) {
+			bpf_ld(c->a, SD_ARG_LO(arg));
+			bpf_jmp(c->a, BPF_JEQ, c->fd, deny, BPF_NEXT);
 		}
-		bpf_ja(a, miss);
-	} else {
-		size_t mid = lo + (hi - lo) / 2;
-		int left = bpf_label(a), right = bpf_label(a);
+	}
+	bpf_ret(c->a, ALLOW);
+	bpf_bind(c->a, deny);
+	bpf_ret(c->a, DENY);
+}
 
-		bpf_jmp(a, BPF_JGE, (uint32_t)nrs[mid], BPF_NEXT, left);
+/*
+ * The search: a binary tree on nr down to groups of up to GROUP listed calls,
+ * each a chain of jeq.  Every jeq of a group lands on one short stub per
+ * distinct target (a ret, or a ja to shared code), so the chain stays within
+ * a conditional jump's reach.  Only loads of nr and jumps lie on the way to
+ * ALLOW for an unlisted call, so the kernel's action cache keeps those free.
+ */
+#define GROUP 12
+
+static bool same_target(const struct call *x, const struct call *y)
+{
+	return x->kind == y->kind && x->ret == y->ret && x->label == y->label;
+}
+
+/* Index of the first call in [lo, i) with i's target, or i if none. */
+static size_t first_with_target(const struct call *calls, size_t lo, size_t i)
+{
+	for (size_t j = lo; j < i; j++)
+		if (same_target(&calls[j], &calls[i]))
+			return j;
+	return i;
+}
+
+static size_t group_len(const struct call *calls, size_t lo, size_t hi)
+{
+	size_t len = hi - lo + 1; /* the jeq chain and its ret ALLOW */
+
+	for (size_t i = lo; i < hi; i++)
+		len += first_with_target(calls, lo, i) == i;
+	return len;
+}
+
+static void emit_group(struct bpf_asm *a, const struct call *calls, size_t lo, size_t hi)
+{
+	int stub[GROUP];
+
+	for (size_t i = lo; i < hi; i++) {
+		size_t f = first_with_target(calls, lo, i);
+
+		stub[i - lo] = f == i ? bpf_label(a) : stub[f - lo];
+		bpf_jmp(a, BPF_JEQ, (uint32_t)calls[i].nr, stub[i - lo], BPF_NEXT);
+	}
+	bpf_ret(a, ALLOW);
+	for (size_t i = lo; i < hi; i++) {
+		if (first_with_target(calls, lo, i) != i)
+			continue;
+		bpf_bind(a, stub[i - lo]);
+		if (calls[i].kind == T_RET)
+			bpf_ret(a, calls[i].ret);
+		else
+			bpf_ja(a, calls[i].label);
+	}
+}
+
+static size_t groups(size_t n)
+{
+	return (n + GROUP - 1) / GROUP;
+}
+
+static size_t tree_len(const struct call *calls, size_t n, size_t glo, size_t ghi)
+{
+	size_t mid, left;
+
+	if (ghi - glo == 1)
+		return group_len(calls, glo * GROUP, ghi * GROUP < n ? ghi * GROUP : n);
+	mid = glo + (ghi - glo) / 2;
+	left = tree_len(calls, n, glo, mid);
+	return left + tree_len(calls, n, mid, ghi) + (left > 255 ? 2 : 1);
+}
+
+static void emit_tree(struct bpf_asm *a, const struct call *calls, size_t n, size_t glo, size_t ghi)
+{
+	size_t mid;
+	int right;
+
+	if (ghi - glo == 1) {
+		emit_group(a, calls, glo * GROUP, ghi * GROUP < n ? ghi * GROUP : n);
+		return;
+	}
+	mid = glo + (ghi - glo) / 2;
+	right = bpf_label(a);
+	if (tree_len(calls, n, glo, mid) > 255) {
+		int left = bpf_label(a);
+
+		bpf_jmp(a, BPF_JGE, (uint32_t)calls[mid * GROUP].nr, BPF_NEXT, left);
 		bpf_ja(a, right);
 		bpf_bind(a, left);
-		emit_search(a, nrs, blocks, lo, mid, miss);
-		bpf_bind(a, right);
-		emit_search(a, nrs, blocks, mid, hi, miss);
+	} else {
+		bpf_jmp(a, BPF_JGE, (uint32_t)calls[mid * GROUP].nr, right, BPF_NEXT);
 	}
+	emit_tree(a, calls, n, glo, mid);
+	bpf_bind(a, right);
+	emit_tree(a, calls, n, mid, ghi);
 }
 
 int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st)
 {
 	struct compiler c = {a, (uint32_t)fd, st};
-	int nrs[FD_RULES_MAX + 3], blocks[FD_RULES_MAX + 3];
-	size_t n;
-	int miss = bpf_label(a);
+	int nrs[FD_RULES_MAX + 16], args_label[64];
+	struct call calls[FD_RULES_MAX + 16];
+	size_t nnr, n = 0;
+	int arch_ok = bpf_label(a), nr_ok = bpf_label(a);
 
-	CAPSICUM_CHECK(fd_rules_count <= FD_RULES_MAX);
-	n = collect_calls(st, nrs);
+	CAPSICUM_CHECK(fd_rules_count + proc_rules_count <= FD_RULES_MAX);
+	nnr = table_nrs(nrs);
+	for (size_t i = 0; i < ARRAY_SIZE(args_label); i++)
+		args_label[i] = -1;
+	for (size_t i = 0; i < nnr; i++) {
+		struct call *k = &calls[n];
 
+		if (!classify(&c, nrs[i], k))
+			continue;
+		if (k->kind == T_ARGS) {
+			if (args_label[k->args] < 0)
+				args_label[k->args] = bpf_label(a);
+			k->label = args_label[k->args];
+		} else if (k->kind == T_BLOCK) {
+			k->label = bpf_label(a);
+		}
+		n++;
+	}
+	CAPSICUM_CHECK(n > 0); /* fcntl always answers the query */
+
+	/* The architecture first: i386 and x32 numbers mean other calls. */
+	bpf_ld(a, SD_ARCH);
+	bpf_jmp(a, BPF_JEQ, CAPSICUM_AUDIT_ARCH, arch_ok, BPF_NEXT);
+	bpf_ret(a, RET_ERRNO(ENOSYS));
+	bpf_bind(a, arch_ok);
 	bpf_ld(a, SD_NR);
-	for (size_t i = 0; i < n; i++)
-		blocks[i] = bpf_label(a);
-	emit_search(a, nrs, blocks, 0, n, miss);
-	bpf_bind(a, miss);
-	bpf_ret(a, ALLOW);
+	bpf_jmp(a, BPF_JGE, CAPSICUM_NR_X32_BIT, BPF_NEXT, nr_ok);
+	bpf_ret(a, RET_ERRNO(ENOSYS));
+	bpf_bind(a, nr_ok);
+
+	emit_tree(a, calls, n, 0, groups(n));
+	for (unsigned args = 0; args < ARRAY_SIZE(args_label); args++) {
+		if (args_label[args] >= 0) {
+			bpf_bind(a, args_label[args]);
+			emit_args_check(&c, args);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
-		bpf_bind(a, blocks[i]);
-		emit_block(&c, nrs[i]);
+		if (calls[i].kind == T_BLOCK) {
+			bpf_bind(a, calls[i].label);
+			emit_block(&c, calls[i].nr);
+		}
 	}
 	return bpf_finish(a);
 }

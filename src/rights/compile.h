@@ -12,13 +12,4 @@
 /* The filter for descriptor number fd in state st.  0 or -errno from bpf_finish. */
 CAPSICUM_HIDDEN int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st);
 
-/*
- * The base filter, installed before the first per-descriptor filter: wrong
- * architecture (int 0x80) and x32 calls fail with ENOSYS, and the interfaces
- * that name descriptors only in memory -- io_uring, native AIO, the clone and
- * dedupe ioctls -- fail with ENOTCAPABLE, since no per-number rule can see
- * which descriptor they use.
- */
-CAPSICUM_HIDDEN int base_compile(struct bpf_asm *a);
-
 #endif

@@ -17,6 +17,7 @@
 #include "../seccomp/install.h"
 #include "compile.h"
 #include "state.h"
+#include "uring.h"
 
 static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -42,15 +43,8 @@ static int install(int fd, const struct fd_state *st)
 	struct bpf_asm a;
 	int r;
 
-	if (!base_installed()) {
-		bpf_init(&a);
-		r = base_compile(&a);
-		if (r == 0)
-			r = seccomp_install(&a);
-		bpf_free(&a);
-		if (r != 0)
-			return r;
-	}
+	if ((r = uring_check()) != 0)
+		return r;
 	bpf_init(&a);
 	r = rights_compile(&a, fd, st);
 	if (r == 0)

@@ -52,20 +52,14 @@ static int ask(uint32_t fd, unsigned idx)
 	return -2;
 }
 
-int base_installed(void)
-{
-	return ask(QUERY_BASE_FD, 0) == QUERY_BASE_VERSION;
-}
-
 int state_load(int fd, struct fd_state *st)
 {
 	uint16_t ans[Q_IOCTL0 + 3 * CAP_IOCTLS_LIMIT_MAX];
-	int fl, a;
+	int a;
 
 	if (syscall(SYS_fcntl, fd, F_GETFD) < 0)
 		return -errno;
-	fl = (int)syscall(SYS_fcntl, fd, F_GETFL);
-	state_full(st, fl >= 0 ? (fl & O_ACCMODE) : O_RDWR);
+	state_full(st);
 	a = ask((uint32_t)fd, 0);
 	if (a == -1)
 		return 0; /* no filter for this number: all rights */

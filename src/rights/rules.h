@@ -22,6 +22,7 @@ enum rule_cond {
 	WHEN_FLAG_SET,	 /* low word of args[arg] & val != 0 */
 	WHEN_FLAG_CLEAR, /* low word of args[arg] & val == 0 */
 	WHEN_EQ,	 /* low word of args[arg] == val */
+	WHEN_MASKED_EQ,	 /* (low word of args[arg] & mask) == val */
 };
 
 /*
@@ -39,6 +40,19 @@ struct fd_rule {
 	uint64_t need;	      /* one CAP_* value (one word), or RIGHT_NEVER */
 };
 
+/*
+ * A rule for the whole process rather than one descriptor: calls that name
+ * descriptors only in memory, or that would let a descriptor escape every
+ * per-number rule.  Every per-descriptor filter carries them (base.c).
+ */
+struct proc_rule {
+	int nr;
+	uint8_t cond; /* enum rule_cond */
+	uint8_t cond_arg;
+	uint32_t cond_val, cond_mask;
+	uint16_t err; /* errno the call fails with */
+};
+
 struct fcntl_rule {
 	uint32_t cmd;	      /* Linux F_* command */
 	uint64_t need;	      /* CAP_* value, 0 for none, or RIGHT_NEVER */
@@ -49,6 +63,8 @@ struct fcntl_rule {
 
 CAPSICUM_HIDDEN extern const struct fd_rule fd_rules[];
 CAPSICUM_HIDDEN extern const unsigned fd_rules_count;
+CAPSICUM_HIDDEN extern const struct proc_rule proc_rules[];
+CAPSICUM_HIDDEN extern const unsigned proc_rules_count;
 CAPSICUM_HIDDEN extern const struct fcntl_rule fcntl_rules[];
 CAPSICUM_HIDDEN extern const unsigned fcntl_rules_count;
 

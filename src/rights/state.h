@@ -26,14 +26,11 @@ struct fd_state {
 	uint32_t fcntls;		  /* CAP_FCNTL_* mask */
 	int nioctls;			  /* -1: unlimited */
 	uint32_t ioctls[CAP_IOCTLS_LIMIT_MAX]; /* the kernel compares 32 bits */
-	int accmode;			  /* O_RDONLY, O_WRONLY or O_RDWR of the description */
 };
 
 #define QUERY_CMD	   0x43415051u /* "CAPQ" */
-#define QUERY_BASE_FD	   0xFFFFFFFFu /* fcntl(-1, QUERY_CMD, 0): is the base filter there? */
 #define QUERY_ANSWER_BASE  2048	       /* answers are errno values 2048..4095 */
 #define QUERY_ANSWER_BITS  11
-#define QUERY_BASE_VERSION 1
 
 enum query_index {
 	Q_RIGHTS0 = 0,	 /* word 0, 57 right bits in 6 chunks */
@@ -44,12 +41,11 @@ enum query_index {
 };
 #define Q_UNLIMITED 2047u
 
-static inline void state_full(struct fd_state *st, int accmode)
+static inline void state_full(struct fd_state *st)
 {
 	CAP_ALL(&st->rights);
 	st->fcntls = CAP_FCNTL_ALL;
 	st->nioctls = -1;
-	st->accmode = accmode;
 }
 
 /* The answers a filter for `st` gives, by index; returns how many. */
@@ -57,12 +53,8 @@ CAPSICUM_HIDDEN unsigned state_answers(const struct fd_state *st, uint16_t *ans,
 
 /*
  * Read fd's state from the kernel: 0 with *st filled, or -errno (EBADF when
- * the descriptor is not open).  st->accmode is the real one when fcntl can
- * read it, otherwise the most restrictive assumption (O_RDWR).
+ * the descriptor is not open).
  */
 CAPSICUM_HIDDEN int state_load(int fd, struct fd_state *st);
-
-/* Is the base filter (arch and bypass checks) installed in this process? */
-CAPSICUM_HIDDEN int base_installed(void);
 
 #endif
