@@ -71,9 +71,10 @@ static const struct {
 	const char *name;
 	int (*op)(void);
 } ops[] = {
-	{"pread", op_read},	    {"fstat", op_fstat}, {"lseek", op_lseek},
-	{"write", op_write},	    {"ftruncate", op_ftruncate}, {"fchmod", op_fchmod},
-	{"mmap(PROT_READ)", op_mmap}, {"dup", op_dup},
+    {"pread", op_read},           {"fstat", op_fstat},
+    {"lseek", op_lseek},          {"write", op_write},
+    {"ftruncate", op_ftruncate},  {"fchmod", op_fchmod},
+    {"mmap(PROT_READ)", op_mmap}, {"dup", op_dup},
 };
 
 int main(int argc, char **argv)

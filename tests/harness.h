@@ -20,7 +20,7 @@
 		long _r = (long)(expr);                                                            \
 		int _e = errno;                                                                    \
 		ck_assert_msg(_r == -1 && _e == (e), "%s: returned %ld, errno %d (%s); want %d",   \
-			      #expr, _r, _e, strerror(_e), (e));                                   \
+		              #expr, _r, _e, strerror(_e), (e));                                   \
 	} while (0)
 
 /* Assert that expr succeeds (returns something other than -1). */

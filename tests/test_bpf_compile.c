@@ -153,9 +153,9 @@ static uint32_t process_wide(const struct seccomp_data *d)
 		return (a1 & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? DENY : 0;
 	case NR_ioctl:
 		return a1 == FICLONERANGE || a1 == FIDEDUPERANGE || a1 == 0xC028660Fu ||
-			       a1 == (uint32_t)SECCOMP_IOCTL_NOTIF_ADDFD
-			       ? DENY
-			       : 0;
+		               a1 == (uint32_t)SECCOMP_IOCTL_NOTIF_ADDFD
+		           ? DENY
+		           : 0;
 	}
 	return 0;
 }
@@ -196,9 +196,10 @@ static uint32_t expect(const struct fd_state *st, uint32_t fd, const struct secc
 			const struct fcntl_rule *r = &fcntl_rules[i];
 
 			if (r->cmd == lo(d->args[1]))
-				return has(st, r->need) && (st->fcntls & r->fcntl_bit) == r->fcntl_bit
-					       ? ALLOW
-					       : DENY;
+				return has(st, r->need) &&
+				               (st->fcntls & r->fcntl_bit) == r->fcntl_bit
+				           ? ALLOW
+				           : DENY;
 		}
 		return DENY; /* unknown command */
 	}
@@ -243,11 +244,33 @@ static void random_state(struct fd_state *st)
 static uint64_t random_arg(const struct fd_state *st, uint32_t fd)
 {
 	static const uint64_t interesting[] = {
-		0, 1, AT_EMPTY_PATH, MAP_SHARED, MAP_PRIVATE, MAP_ANONYMOUS | MAP_PRIVATE,
-		MAP_SHARED_VALIDATE, PROT_READ, PROT_WRITE, PROT_EXEC, PROT_READ | PROT_WRITE,
-		FICLONE, FICLONERANGE, QUERY_CMD, CLONE_FILES, CLONE_FILES | CLONE_THREAD,
-		SECCOMP_FILTER_FLAG_NEW_LISTENER, F_GETFL, F_SETFL, F_GETOWN, F_DUPFD, F_SETLK, 0x7777, 3,
-		1ULL << 32, 0xFFFFFFFFULL, ~0ULL,
+	    0,
+	    1,
+	    AT_EMPTY_PATH,
+	    MAP_SHARED,
+	    MAP_PRIVATE,
+	    MAP_ANONYMOUS | MAP_PRIVATE,
+	    MAP_SHARED_VALIDATE,
+	    PROT_READ,
+	    PROT_WRITE,
+	    PROT_EXEC,
+	    PROT_READ | PROT_WRITE,
+	    FICLONE,
+	    FICLONERANGE,
+	    QUERY_CMD,
+	    CLONE_FILES,
+	    CLONE_FILES | CLONE_THREAD,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER,
+	    F_GETFL,
+	    F_SETFL,
+	    F_GETOWN,
+	    F_DUPFD,
+	    F_SETLK,
+	    0x7777,
+	    3,
+	    1ULL << 32,
+	    0xFFFFFFFFULL,
+	    ~0ULL,
 	};
 
 	switch (rnd() % 6) {
@@ -268,9 +291,9 @@ static uint64_t random_arg(const struct fd_state *st, uint32_t fd)
 static int random_nr(void)
 {
 	if (rnd() % 4 == 0) {
-		static const int special[] = {NR_fcntl,	   NR_ioctl, NR_mmap,  NR_read,
-					      NR_write,	   NR_clone, NR_clone3, NR_seccomp,
-					      NR_io_submit};
+		static const int special[] = {NR_fcntl,  NR_ioctl,   NR_mmap,
+		                              NR_read,   NR_write,   NR_clone,
+		                              NR_clone3, NR_seccomp, NR_io_submit};
 		return special[rnd() % ARRAY_LEN(special)];
 	}
 	if (rnd() % 8 == 0)
@@ -294,12 +317,13 @@ START_TEST(compiled_filters_match_the_model)
 			for (int i = 0; i < 6; i++)
 				d.args[i] = random_arg(&st, fd);
 			uint32_t got = run(&a, &d), want = expect(&st, fd, &d);
-			ck_assert_msg(got == want,
-				      "state %d call %d: nr %d args %llx %llx %llx %llx %llx: got %x want %x",
-				      s, c, d.nr, (unsigned long long)d.args[0],
-				      (unsigned long long)d.args[1], (unsigned long long)d.args[2],
-				      (unsigned long long)d.args[3], (unsigned long long)d.args[4],
-				      got, want);
+			ck_assert_msg(
+			    got == want,
+			    "state %d call %d: nr %d args %llx %llx %llx %llx %llx: got %x want %x",
+			    s, c, d.nr, (unsigned long long)d.args[0],
+			    (unsigned long long)d.args[1], (unsigned long long)d.args[2],
+			    (unsigned long long)d.args[3], (unsigned long long)d.args[4], got,
+			    want);
 		}
 		bpf_free(&a);
 	}
@@ -333,7 +357,7 @@ START_TEST(each_rule_row_denies_without_its_right)
 		bpf_init(&a);
 		ck_assert_int_eq(rights_compile(&a, 7, &st), 0);
 		ck_assert_msg(run(&a, &d) == DENY, "row %u (nr %d arg %u) not denied", i, r->nr,
-			      r->fdarg);
+		              r->fdarg);
 		d.args[r->fdarg] = 8;
 		ck_assert_msg(run(&a, &d) == ALLOW, "row %u denies another descriptor", i);
 		bpf_free(&a);
@@ -371,7 +395,7 @@ START_TEST(worst_case_sizes_fit)
 	/* A typical stdio limit is small. */
 	state_full(&st);
 	cap_rights_init(&st.rights, CAP_READ, CAP_WRITE, CAP_SEEK, CAP_FSTAT, CAP_FCNTL, CAP_IOCTL,
-			CAP_EVENT);
+	                CAP_EVENT);
 	st.nioctls = 3;
 	st.fcntls = CAP_FCNTL_GETFL;
 	bpf_init(&a);
@@ -438,10 +462,10 @@ START_TEST(tables_are_well_formed)
 		ck_assert_uint_lt(fd_rules[i].fdarg, 6);
 		ck_assert_uint_lt(fd_rules[i].cond_arg, 6);
 		ck_assert(fd_rules[i].need == RIGHT_NEVER || fd_rules[i].need == 0 ||
-			  CAPIDXBIT(fd_rules[i].need) == 1 || CAPIDXBIT(fd_rules[i].need) == 2);
+		          CAPIDXBIT(fd_rules[i].need) == 1 || CAPIDXBIT(fd_rules[i].need) == 2);
 		for (unsigned j = i + 1; j < fd_rules_count; j++)
 			ck_assert_msg(memcmp(&fd_rules[i], &fd_rules[j], sizeof(fd_rules[i])) != 0,
-				      "rows %u and %u are identical", i, j);
+			              "rows %u and %u are identical", i, j);
 	}
 	for (unsigned i = 0; i < fcntl_rules_count; i++)
 		for (unsigned j = i + 1; j < fcntl_rules_count; j++)

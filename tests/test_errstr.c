@@ -94,7 +94,8 @@ START_TEST(perror_prints_messages)
 	int status;
 
 	capture_stderr(do_perror, out, sizeof(out), &status);
-	ck_assert_str_eq(out, "read: " MSG_NOTCAP "\n" MSG_CAPMODE "\nopen: No such file or directory\n");
+	ck_assert_str_eq(out, "read: " MSG_NOTCAP "\n" MSG_CAPMODE
+	                      "\nopen: No such file or directory\n");
 }
 END_TEST
 
@@ -113,7 +114,7 @@ START_TEST(warn_and_err_print_messages)
 
 	capture_stderr(do_warn, out, sizeof(out), &status);
 	snprintf(want, sizeof(want), "%s: write 3: " MSG_NOTCAP "\n%s: open: " MSG_CAPMODE "\n",
-		 program_invocation_short_name, program_invocation_short_name);
+	         program_invocation_short_name, program_invocation_short_name);
 	ck_assert_str_eq(out, want);
 	ck_assert(WIFEXITED(status));
 	ck_assert_int_eq(WEXITSTATUS(status), 7);

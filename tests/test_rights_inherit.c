@@ -36,7 +36,7 @@ START_TEST(child_inherits_limit)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		int ok = cap_rights_get(fd, &got) == 0 && memcmp(&got, &r, sizeof(r)) == 0 &&
-			 write(fd, "x", 1) == -1 && errno == ENOTCAPABLE;
+		         write(fd, "x", 1) == -1 && errno == ENOTCAPABLE;
 		_exit(ok ? 0 : 1);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -98,8 +98,8 @@ START_TEST(exec_keeps_limit_and_reports_it)
 	ck_assert_ok(cap_ioctls_limit(fd, cmds, 2));
 	ck_assert_ok(cap_fcntls_limit(fd, CAP_FCNTL_GETFL));
 	snprintf(want, sizeof(want),
-		 "rights %016" PRIx64 " %016" PRIx64 " ioctls 2 fcntls %d\nread 0\nwrite %d\n",
-		 r.cr_rights[0], r.cr_rights[1], CAP_FCNTL_GETFL, ENOTCAPABLE);
+	         "rights %016" PRIx64 " %016" PRIx64 " ioctls 2 fcntls %d\nread 0\nwrite %d\n",
+	         r.cr_rights[0], r.cr_rights[1], CAP_FCNTL_GETFL, ENOTCAPABLE);
 	ck_assert_str_eq(run_report(fd), want);
 }
 END_TEST
@@ -113,8 +113,8 @@ START_TEST(exec_of_unlimited_fd_reports_all)
 	ck_assert_ok(cap_rights_limit(other, &r)); /* filters exist, just not for fd */
 	CAP_ALL(&all);
 	snprintf(want, sizeof(want),
-		 "rights %016" PRIx64 " %016" PRIx64 " ioctls %zd fcntls %d\nread 0\nwrite 0\n",
-		 all.cr_rights[0], all.cr_rights[1], (ssize_t)CAP_IOCTLS_ALL, CAP_FCNTL_ALL);
+	         "rights %016" PRIx64 " %016" PRIx64 " ioctls %zd fcntls %d\nread 0\nwrite 0\n",
+	         all.cr_rights[0], all.cr_rights[1], (ssize_t)CAP_IOCTLS_ALL, CAP_FCNTL_ALL);
 	ck_assert_str_eq(run_report(fd), want);
 }
 END_TEST

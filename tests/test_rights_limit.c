@@ -30,7 +30,19 @@
 
 #include "harness.h"
 
-enum kind { K_FILE, K_DIR, K_PIPE_R, K_PIPE_W, K_STREAM, K_UDP, K_TCP, K_EPOLL, K_INOTIFY, K_TIMERFD, K_PIDFD };
+enum kind {
+	K_FILE,
+	K_DIR,
+	K_PIPE_R,
+	K_PIPE_W,
+	K_STREAM,
+	K_UDP,
+	K_TCP,
+	K_EPOLL,
+	K_INOTIFY,
+	K_TIMERFD,
+	K_PIDFD
+};
 
 /* Per-kind companions the operations use (the other end of a pipe, ...). */
 static int peer = -1;
@@ -81,6 +93,7 @@ static struct sockaddr_in loopback(void)
 	return sin;
 }
 
+/* clang-format off */
 static int op_read(int fd) { return (int)read(fd, buf, 1); }
 static int op_readv(int fd) { struct iovec v = {buf, 1}; return (int)readv(fd, &v, 1); }
 static int op_pread(int fd) { return (int)pread(fd, buf, 1, 0); }
@@ -272,6 +285,7 @@ static const struct row rows[] = {
 	ROW(op_cfr_in_off, K_FILE, CAP_PREAD),
 	ROW(op_tee_in, K_PIPE_R, CAP_READ),
 };
+/* clang-format on */
 
 static void need_rights(const struct row *r, cap_rights_t *need)
 {
@@ -312,7 +326,7 @@ START_TEST(denied_without_needed_rights)
 	errno = 0;
 	int ret = r->op(fd);
 	ck_assert_msg(ret == -1 && errno == ENOTCAPABLE, "%s: returned %d, errno %d (%s)", r->name,
-		      ret, errno, strerror(errno));
+	              ret, errno, strerror(errno));
 }
 END_TEST
 

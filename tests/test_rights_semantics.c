@@ -175,7 +175,7 @@ START_TEST(ioctl_list_enforced)
 	ck_assert_fails(ioctl(p[0], FIONCLEX), ENOTCAPABLE);
 	/* High bits of the register are not part of the command the kernel reads. */
 	ck_assert_fails(syscall(SYS_ioctl, p[0], (unsigned long)FIONBIO | (1UL << 32), &n),
-			ENOTCAPABLE);
+	                ENOTCAPABLE);
 }
 END_TEST
 

@@ -34,13 +34,13 @@
 #endif
 
 /* fcntl(2) commands a descriptor may be limited to (FreeBSD bit values). */
-#define CAP_FCNTL_GETFL	 (1 << 3)
-#define CAP_FCNTL_SETFL	 (1 << 4)
+#define CAP_FCNTL_GETFL  (1 << 3)
+#define CAP_FCNTL_SETFL  (1 << 4)
 #define CAP_FCNTL_GETOWN (1 << 5)
 #define CAP_FCNTL_SETOWN (1 << 6)
-#define CAP_FCNTL_ALL	 (CAP_FCNTL_GETFL | CAP_FCNTL_SETFL | CAP_FCNTL_GETOWN | CAP_FCNTL_SETOWN)
+#define CAP_FCNTL_ALL    (CAP_FCNTL_GETFL | CAP_FCNTL_SETFL | CAP_FCNTL_GETOWN | CAP_FCNTL_SETOWN)
 
-#define CAP_IOCTLS_ALL	     SSIZE_MAX
+#define CAP_IOCTLS_ALL       SSIZE_MAX
 #define CAP_IOCTLS_LIMIT_MAX 256
 
 typedef unsigned long cap_ioctl_t;

@@ -25,9 +25,9 @@ enum capsicum_nr {
 #endif
 
 /* Little-endian: the low word of args[i] comes first. */
-#define SD_NR	      offsetof(struct seccomp_data, nr)
-#define SD_ARCH	      offsetof(struct seccomp_data, arch)
-#define SD_ARG_LO(i)  (offsetof(struct seccomp_data, args) + 8 * (i))
-#define SD_ARG_HI(i)  (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
+#define SD_NR        offsetof(struct seccomp_data, nr)
+#define SD_ARCH      offsetof(struct seccomp_data, arch)
+#define SD_ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define SD_ARG_HI(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
 
 #endif

@@ -25,10 +25,20 @@
 /* _IOWR('f', 15, struct move_extent): moves another file's blocks in. */
 #define EXT4_IOC_MOVE_EXT 0xC028660Fu
 
-#define REFUSE(call, e)			{NR_##call, WHEN_ALWAYS, 0, 0, 0, e}
-#define REFUSE_IF(call, cond, arg, val, e) {NR_##call, cond, arg, val, 0, e}
-#define REFUSE_IOCTL(cmd)		{NR_ioctl, WHEN_EQ, 1, (uint32_t)(cmd), 0, ENOTCAPABLE}
+#define REFUSE(call, e)                                                                            \
+	{                                                                                          \
+		NR_##call, WHEN_ALWAYS, 0, 0, 0, e                                                 \
+	}
+#define REFUSE_IF(call, cond, arg, val, e)                                                         \
+	{                                                                                          \
+		NR_##call, cond, arg, val, 0, e                                                    \
+	}
+#define REFUSE_IOCTL(cmd)                                                                          \
+	{                                                                                          \
+		NR_ioctl, WHEN_EQ, 1, (uint32_t)(cmd), 0, ENOTCAPABLE                              \
+	}
 
+/* clang-format off */
 const struct proc_rule proc_rules[] = {
 	/* Operations named in shared memory: no filter sees their descriptors. */
 	REFUSE(io_uring_setup, ENOTCAPABLE),
@@ -52,5 +62,6 @@ const struct proc_rule proc_rules[] = {
 	{NR_clone, WHEN_MASKED_EQ, 0, CLONE_FILES, CLONE_FILES | CLONE_THREAD, ENOTCAPABLE},
 	REFUSE(clone3, ENOSYS),
 };
+/* clang-format on */
 
 const unsigned proc_rules_count = ARRAY_SIZE(proc_rules);

@@ -32,8 +32,8 @@
 #include "rules.h"
 #include "state.h"
 
-#define DENY	RET_ERRNO(ENOTCAPABLE)
-#define ALLOW	SECCOMP_RET_ALLOW
+#define DENY  RET_ERRNO(ENOTCAPABLE)
+#define ALLOW SECCOMP_RET_ALLOW
 
 struct compiler {
 	struct bpf_asm *a;
@@ -84,7 +84,7 @@ static void match_fd_far(struct compiler *c, unsigned arg, int next)
 
 /* "if (!cond) goto next" */
 static void match_cond(struct bpf_asm *a, unsigned cond, unsigned arg, uint32_t val, uint32_t mask,
-		       int next)
+                       int next)
 {
 	switch (cond) {
 	case WHEN_ALWAYS:
@@ -230,17 +230,17 @@ static void emit_fcntl(struct compiler *c)
  * rule are not listed and fall through to ALLOW.
  */
 enum target_kind {
-	T_RET,	 /* a fixed action: process-wide refusals */
-	T_ARGS,	 /* unconditional: ENOTCAPABLE if any of `args` is N (shared code) */
+	T_RET,   /* a fixed action: process-wide refusals */
+	T_ARGS,  /* unconditional: ENOTCAPABLE if any of `args` is N (shared code) */
 	T_BLOCK, /* conditions, lists, fcntl's query: code of its own */
 };
 
 struct call {
 	int nr;
 	uint8_t kind;
-	uint8_t args;	/* T_ARGS: bit i for args[i] */
-	uint32_t ret;	/* T_RET: the action */
-	int label;	/* T_BLOCK: the block; T_ARGS: the shared check */
+	uint8_t args; /* T_ARGS: bit i for args[i] */
+	uint32_t ret; /* T_RET: the action */
+	int label;    /* T_BLOCK: the block; T_ARGS: the shared check */
 };
 
 enum arg_status { ARG_FREE, ARG_ALWAYS, ARG_COND };

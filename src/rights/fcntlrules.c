@@ -24,6 +24,7 @@
 #define F_GETOWNER_UIDS 17
 #endif
 
+/* clang-format off */
 const struct fcntl_rule fcntl_rules[] = {
 	/* Descriptor flags belong to the table entry: no right, as on FreeBSD. */
 	{F_GETFD, 0, 0},
@@ -65,5 +66,6 @@ const struct fcntl_rule fcntl_rules[] = {
 	{F_GET_FILE_RW_HINT, 0, 0},
 	{F_SET_FILE_RW_HINT, CAP_FCNTL, 0},
 };
+/* clang-format on */
 
 const unsigned fcntl_rules_count = ARRAY_SIZE(fcntl_rules);

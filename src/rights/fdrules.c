@@ -23,17 +23,24 @@
 #define P_PIDFD 3
 #endif
 
-#define RULE(call, arg, right) {NR_##call, arg, WHEN_ALWAYS, 0, 0, right}
-#define RULE_IF(call, arg, cond, carg, cval, right) {NR_##call, arg, cond, carg, cval, right}
+#define RULE(call, arg, right)                                                                     \
+	{                                                                                          \
+		NR_##call, arg, WHEN_ALWAYS, 0, 0, right                                           \
+	}
+#define RULE_IF(call, arg, cond, carg, cval, right)                                                \
+	{                                                                                          \
+		NR_##call, arg, cond, carg, cval, right                                            \
+	}
 
 /* An fd-relative *at call: on the descriptor itself with AT_EMPTY_PATH, else a lookup. */
 #define AT_SELF(call, arg, flagsarg, right)                                                        \
 	RULE_IF(call, arg, WHEN_FLAG_SET, flagsarg, AT_EMPTY_PATH, right),                         \
-	RULE_IF(call, arg, WHEN_FLAG_CLEAR, flagsarg, AT_EMPTY_PATH, RIGHT_NEVER)
+	    RULE_IF(call, arg, WHEN_FLAG_CLEAR, flagsarg, AT_EMPTY_PATH, RIGHT_NEVER)
 
 /* A path lookup starting at the descriptor: refused until the supervisor resolves it. */
 #define LOOKUP(call, arg) RULE(call, arg, RIGHT_NEVER)
 
+/* clang-format off */
 const struct fd_rule fd_rules[] = {
 	/* Reading and writing; the most frequent first. */
 	RULE(read, 0, CAP_READ),
@@ -207,5 +214,6 @@ const struct fd_rule fd_rules[] = {
 	RULE(quotactl_fd, 0, RIGHT_NEVER),
 	RULE(perf_event_open, 3, RIGHT_NEVER), /* group leader */
 };
+/* clang-format on */
 
 const unsigned fd_rules_count = ARRAY_SIZE(fd_rules);

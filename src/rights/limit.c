@@ -58,7 +58,19 @@ static bool same_state(const struct fd_state *x, const struct fd_state *y)
 	return memcmp(&x->rights, &y->rights, sizeof(x->rights)) == 0 && x->fcntls == y->fcntls &&
 	       x->nioctls == y->nioctls &&
 	       (x->nioctls <= 0 ||
-		memcmp(x->ioctls, y->ioctls, (size_t)x->nioctls * sizeof(x->ioctls[0])) == 0);
+	        memcmp(x->ioctls, y->ioctls, (size_t)x->nioctls * sizeof(x->ioctls[0])) == 0);
+}
+
+/* state_load for the getters: 0, or -1 with errno set. */
+static int load(int fd, struct fd_state *st)
+{
+	int r = state_load(fd, st);
+
+	if (r != 0) {
+		errno = -r;
+		return -1;
+	}
+	return 0;
 }
 
 typedef int (*narrow_fn)(const struct fd_state *cur, struct fd_state *next, const void *arg);
@@ -120,7 +132,6 @@ int cap_rights_limit(int fd, const cap_rights_t *rights)
 int __cap_rights_get(int version, int fd, cap_rights_t *rights)
 {
 	struct fd_state st;
-	int r;
 
 	if (version != CAP_RIGHTS_VERSION_00) {
 		errno = EINVAL;
@@ -130,10 +141,8 @@ int __cap_rights_get(int version, int fd, cap_rights_t *rights)
 		errno = EFAULT;
 		return -1;
 	}
-	if ((r = state_load(fd, &st)) != 0) {
-		errno = -r;
+	if (load(fd, &st) != 0)
 		return -1;
-	}
 	*rights = st.rights;
 	return 0;
 }
@@ -185,12 +194,9 @@ int cap_ioctls_limit(int fd, const cap_ioctl_t *cmds, size_t ncmds)
 ssize_t cap_ioctls_get(int fd, cap_ioctl_t *cmds, size_t maxcmds)
 {
 	struct fd_state st;
-	int r;
 
-	if ((r = state_load(fd, &st)) != 0) {
-		errno = -r;
+	if (load(fd, &st) != 0)
 		return -1;
-	}
 	if (st.nioctls < 0)
 		return CAP_IOCTLS_ALL;
 	for (size_t i = 0; cmds != NULL && i < maxcmds && i < (size_t)st.nioctls; i++)
@@ -220,16 +226,13 @@ int cap_fcntls_limit(int fd, uint32_t fcntlrights)
 int cap_fcntls_get(int fd, uint32_t *fcntlrightsp)
 {
 	struct fd_state st;
-	int r;
 
 	if (fcntlrightsp == NULL) {
 		errno = EFAULT;
 		return -1;
 	}
-	if ((r = state_load(fd, &st)) != 0) {
-		errno = -r;
+	if (load(fd, &st) != 0)
 		return -1;
-	}
 	*fcntlrightsp = st.fcntls;
 	return 0;
 }

@@ -45,7 +45,8 @@ static int ask(uint32_t fd, unsigned idx)
 {
 	long r = syscall(SYS_fcntl, fd, QUERY_CMD, idx);
 
-	if (r == -1 && errno >= QUERY_ANSWER_BASE && errno < QUERY_ANSWER_BASE + (1 << QUERY_ANSWER_BITS))
+	if (r == -1 && errno >= QUERY_ANSWER_BASE &&
+	    errno < QUERY_ANSWER_BASE + (1 << QUERY_ANSWER_BITS))
 		return errno - QUERY_ANSWER_BASE;
 	if (r == -1 && errno == EINVAL)
 		return -1;

@@ -17,12 +17,12 @@
 /* When a rule applies, judged on the call's other arguments. */
 enum rule_cond {
 	WHEN_ALWAYS,
-	WHEN_PTR_NULL,	 /* args[arg] == 0, all 64 bits */
-	WHEN_PTR_SET,	 /* args[arg] != 0, all 64 bits */
-	WHEN_FLAG_SET,	 /* low word of args[arg] & val != 0 */
+	WHEN_PTR_NULL,   /* args[arg] == 0, all 64 bits */
+	WHEN_PTR_SET,    /* args[arg] != 0, all 64 bits */
+	WHEN_FLAG_SET,   /* low word of args[arg] & val != 0 */
 	WHEN_FLAG_CLEAR, /* low word of args[arg] & val == 0 */
-	WHEN_EQ,	 /* low word of args[arg] == val */
-	WHEN_MASKED_EQ,	 /* (low word of args[arg] & mask) == val */
+	WHEN_EQ,         /* low word of args[arg] == val */
+	WHEN_MASKED_EQ,  /* (low word of args[arg] & mask) == val */
 };
 
 /*
@@ -32,12 +32,12 @@ enum rule_cond {
 #define RIGHT_NEVER UINT64_MAX
 
 struct fd_rule {
-	int nr;	      /* system call, -1 if this architecture lacks it */
-	uint8_t fdarg;	      /* argument that holds the descriptor */
-	uint8_t cond;	      /* enum rule_cond */
-	uint8_t cond_arg;     /* argument the condition reads */
+	int nr;           /* system call, -1 if this architecture lacks it */
+	uint8_t fdarg;    /* argument that holds the descriptor */
+	uint8_t cond;     /* enum rule_cond */
+	uint8_t cond_arg; /* argument the condition reads */
 	uint32_t cond_val;
-	uint64_t need;	      /* one CAP_* value (one word), or RIGHT_NEVER */
+	uint64_t need; /* one CAP_* value (one word), or RIGHT_NEVER */
 };
 
 /*
@@ -54,9 +54,9 @@ struct proc_rule {
 };
 
 struct fcntl_rule {
-	uint32_t cmd;	      /* Linux F_* command */
-	uint64_t need;	      /* CAP_* value, 0 for none, or RIGHT_NEVER */
-	uint32_t fcntl_bit;   /* CAP_FCNTL_* bit also required, or 0 */
+	uint32_t cmd;       /* Linux F_* command */
+	uint64_t need;      /* CAP_* value, 0 for none, or RIGHT_NEVER */
+	uint32_t fcntl_bit; /* CAP_FCNTL_* bit also required, or 0 */
 };
 
 #define FD_RULES_MAX 256

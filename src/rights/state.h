@@ -23,21 +23,21 @@
 
 struct fd_state {
 	cap_rights_t rights;
-	uint32_t fcntls;		  /* CAP_FCNTL_* mask */
-	int nioctls;			  /* -1: unlimited */
+	uint32_t fcntls;                       /* CAP_FCNTL_* mask */
+	int nioctls;                           /* -1: unlimited */
 	uint32_t ioctls[CAP_IOCTLS_LIMIT_MAX]; /* the kernel compares 32 bits */
 };
 
-#define QUERY_CMD	   0x43415051u /* "CAPQ" */
-#define QUERY_ANSWER_BASE  2048	       /* answers are errno values 2048..4095 */
-#define QUERY_ANSWER_BITS  11
+#define QUERY_CMD         0x43415051u /* "CAPQ" */
+#define QUERY_ANSWER_BASE 2048        /* answers are errno values 2048..4095 */
+#define QUERY_ANSWER_BITS 11
 
 enum query_index {
-	Q_RIGHTS0 = 0,	 /* word 0, 57 right bits in 6 chunks */
-	Q_RIGHTS1 = 6,	 /* word 1, 33 bits in 3 chunks (23 used) */
+	Q_RIGHTS0 = 0, /* word 0, 57 right bits in 6 chunks */
+	Q_RIGHTS1 = 6, /* word 1, 33 bits in 3 chunks (23 used) */
 	Q_FCNTLS = 9,
 	Q_NIOCTLS = 10, /* count, or Q_UNLIMITED */
-	Q_IOCTL0 = 11,	 /* three chunks per command */
+	Q_IOCTL0 = 11,  /* three chunks per command */
 };
 #define Q_UNLIMITED 2047u
 

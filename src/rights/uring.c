@@ -22,7 +22,7 @@
 #include "uring.h"
 
 #define IORING_REGISTER_PROBE 8
-#define SCAN_MAX	      65536 /* descriptors tried when /proc is not mounted */
+#define SCAN_MAX              65536 /* descriptors tried when /proc is not mounted */
 
 /*
  * errno of a harmless registration on fd: EOPNOTSUPP for a descriptor that
@@ -71,7 +71,7 @@ int uring_check(void)
 		return r;
 	}
 	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < SCAN_MAX ? (int)rl.rlim_cur
-									     : SCAN_MAX;
+	                                                                   : SCAN_MAX;
 	for (int fd = 0; fd < max; fd++)
 		if (is_ring(fd))
 			return -EBUSY;
