@@ -2,7 +2,9 @@
 # Build capbench (Release, -O2) and run it; results go to bench/results/,
 # the plot (when gnuplot is installed) to docs/benchmarks.png.
 #
-#	bench/run.sh [capbench options...]	e.g. bench/run.sh -r 5
+#	bench/run.sh [capbench options...]
+#
+# docs/BENCHMARKS.md was made with: bench/run.sh -r 50 -t 20 -n 100000
 #
 # BUILD_DIR (default /tmp/capsicum-bench-build) and CC are honoured.
 set -eu
