@@ -11,6 +11,8 @@ set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-/tmp/capsicum-bench-build}
+. "$root/tools/deps.sh"
+drop_foreign_tree "$build" "$root"
 out=$root/bench/results
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \

@@ -1,5 +1,6 @@
-# Sourced by tools/demo and tools/test: install the Debian packages the build
-# and the tests need, when they are missing.  Needs root (or sudo) only then.
+# Sourced by tools/demo, tools/test and bench/run.sh: install the Debian
+# packages the build and the tests need, when they are missing (needs root or
+# sudo only then), and keep build trees tied to one checkout.
 
 need_pkgs() {
 	missing=
@@ -25,3 +26,11 @@ need_pkgs() {
 
 BUILD_PKGS="gcc make cmake pkg-config libc6-dev"
 TEST_PKGS="check libsubunit-dev clang util-linux"
+
+# Removes build tree $1 when it was configured from a source tree other than
+# $2: CMake refuses to reuse it, and CI clones into a new path each time.
+drop_foreign_tree() { # build-dir source-dir
+	[ -f "$1/CMakeCache.txt" ] || return 0
+	grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$2" "$1/CMakeCache.txt" && return 0
+	rm -rf "${1:?}"
+}

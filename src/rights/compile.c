@@ -401,7 +401,7 @@ static void emit_args_check(struct compiler *c, unsigned args)
  * a conditional jump's reach.  Only loads of nr and jumps lie on the way to
  * ALLOW for an unlisted call, so the kernel's action cache keeps those free.
  */
-#define GROUP 12
+#define GROUP 16
 
 static bool same_target(const struct call *x, const struct call *y)
 {

@@ -32,11 +32,6 @@
 		NR_##call, arg, cond, carg, cval, right                                            \
 	}
 
-/* An fd-relative *at call: on the descriptor itself with AT_EMPTY_PATH, else a lookup. */
-#define AT_SELF(call, arg, flagsarg, right)                                                        \
-	RULE_IF(call, arg, WHEN_FLAG_SET, flagsarg, AT_EMPTY_PATH, right),                         \
-	    RULE_IF(call, arg, WHEN_FLAG_CLEAR, flagsarg, AT_EMPTY_PATH, RIGHT_NEVER)
-
 /* A path lookup starting at the descriptor: refused until the supervisor resolves it. */
 #define LOOKUP(call, arg) RULE(call, arg, RIGHT_NEVER)
 
@@ -78,14 +73,16 @@ const struct fd_rule fd_rules[] = {
 	RULE(fremovexattr, 0, CAP_EXTATTR_DELETE),
 
 	/*
-	 * The *at calls applied to the descriptor itself.  AT_EMPTY_PATH with a
-	 * non-empty path is an ordinary lookup beneath a directory, and the
-	 * path is in memory; so only fstat's forms are allowed (glibc's fstat
-	 * is newfstatat), and the rest are treated as lookups.  See
-	 * DEVIATIONS.md for fstatat on a directory.
+	 * fstat is newfstatat(fd, "", AT_EMPTY_PATH) in glibc, and the path is
+	 * in memory: with CAP_FSTAT the call cannot be told from a stat of a
+	 * name beneath a directory, whatever the flags (DEVIATIONS.md, metadata
+	 * only).  Refusing just the forms without AT_EMPTY_PATH would protect
+	 * nothing and make every filter inspect every fstat.  The other *at
+	 * calls are lookups even with AT_EMPTY_PATH, refused until the
+	 * supervisor resolves them.
 	 */
-	AT_SELF(newfstatat, 0, 3, CAP_FSTAT),
-	AT_SELF(statx, 0, 2, CAP_FSTAT),
+	RULE(newfstatat, 0, CAP_FSTAT),
+	RULE(statx, 0, CAP_FSTAT),
 	LOOKUP(faccessat2, 0),
 	LOOKUP(fchownat, 0),
 	LOOKUP(fchmodat2, 0),
