@@ -2,8 +2,9 @@
  * <sys/capsicum.h> -- Capsicum for Linux: capability rights on descriptors.
  *
  * Source-compatible with FreeBSD's header of the same name.  Rights limits
- * are enforced by the Linux kernel through seccomp filters that the calling
- * process stacks on itself; see capsicum(7) and docs/DESIGN.md.
+ * and capability mode are enforced by the Linux kernel through seccomp
+ * filters that the calling process stacks on itself; see cap_enter(2),
+ * cap_rights_limit(2) and docs/DESIGN.md.
  */
 #ifndef _SYS_CAPSICUM_H_
 #define _SYS_CAPSICUM_H_
@@ -77,6 +78,11 @@ ssize_t cap_ioctls_get(int fd, cap_ioctl_t *cmds, size_t maxcmds);
 
 int cap_fcntls_limit(int fd, uint32_t fcntlrights);
 int cap_fcntls_get(int fd, uint32_t *fcntlrightsp);
+
+/* Capability mode: see cap_enter(2). */
+int cap_enter(void);
+int cap_getmode(unsigned int *modep);
+bool cap_sandboxed(void);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@
 
 #include "../arch/arch.h"
 #include "../bpf/asm.h"
+#include "../bpf/dispatch.h"
 #include "compile.h"
 #include "rules.h"
 #include "state.h"
@@ -394,108 +395,13 @@ static void emit_args_check(struct compiler *c, unsigned args)
 	bpf_ret(c->a, DENY);
 }
 
-/*
- * The search: a binary tree on nr down to groups of up to GROUP listed calls,
- * each a chain of jeq.  Every jeq of a group lands on one short stub per
- * distinct target (a ret, or a ja to shared code), so the chain stays within
- * a conditional jump's reach.  Only loads of nr and jumps lie on the way to
- * ALLOW for an unlisted call, so the kernel's action cache keeps those free.
- */
-#define GROUP 16
-
-static bool same_target(const struct call *x, const struct call *y)
-{
-	return x->kind == y->kind && x->ret == y->ret && x->label == y->label;
-}
-
-/* Index of the first call in [lo, i) with i's target, or i if none. */
-static size_t first_with_target(const struct call *calls, size_t lo, size_t i)
-{
-	for (size_t j = lo; j < i; j++)
-		if (same_target(&calls[j], &calls[i]))
-			return j;
-	return i;
-}
-
-static size_t group_len(const struct call *calls, size_t lo, size_t hi)
-{
-	size_t len = hi - lo + 1; /* the jeq chain and its ret ALLOW */
-
-	for (size_t i = lo; i < hi; i++)
-		len += first_with_target(calls, lo, i) == i;
-	return len;
-}
-
-static void emit_group(struct bpf_asm *a, const struct call *calls, size_t lo, size_t hi)
-{
-	int stub[GROUP];
-
-	for (size_t i = lo; i < hi; i++) {
-		size_t f = first_with_target(calls, lo, i);
-
-		stub[i - lo] = f == i ? bpf_label(a) : stub[f - lo];
-		bpf_jmp(a, BPF_JEQ, (uint32_t)calls[i].nr, stub[i - lo], BPF_NEXT);
-	}
-	bpf_ret(a, ALLOW);
-	for (size_t i = lo; i < hi; i++) {
-		if (first_with_target(calls, lo, i) != i)
-			continue;
-		bpf_bind(a, stub[i - lo]);
-		if (calls[i].kind == T_RET)
-			bpf_ret(a, calls[i].ret);
-		else
-			bpf_ja(a, calls[i].label);
-	}
-}
-
-static size_t groups(size_t n)
-{
-	return (n + GROUP - 1) / GROUP;
-}
-
-static size_t tree_len(const struct call *calls, size_t n, size_t glo, size_t ghi)
-{
-	size_t mid, left;
-
-	if (ghi - glo == 1)
-		return group_len(calls, glo * GROUP, ghi * GROUP < n ? ghi * GROUP : n);
-	mid = glo + (ghi - glo) / 2;
-	left = tree_len(calls, n, glo, mid);
-	return left + tree_len(calls, n, mid, ghi) + (left > 255 ? 2 : 1);
-}
-
-static void emit_tree(struct bpf_asm *a, const struct call *calls, size_t n, size_t glo, size_t ghi)
-{
-	size_t mid;
-	int right;
-
-	if (ghi - glo == 1) {
-		emit_group(a, calls, glo * GROUP, ghi * GROUP < n ? ghi * GROUP : n);
-		return;
-	}
-	mid = glo + (ghi - glo) / 2;
-	right = bpf_label(a);
-	if (tree_len(calls, n, glo, mid) > 255) {
-		int left = bpf_label(a);
-
-		bpf_jmp(a, BPF_JGE, (uint32_t)calls[mid * GROUP].nr, BPF_NEXT, left);
-		bpf_ja(a, right);
-		bpf_bind(a, left);
-	} else {
-		bpf_jmp(a, BPF_JGE, (uint32_t)calls[mid * GROUP].nr, right, BPF_NEXT);
-	}
-	emit_tree(a, calls, n, glo, mid);
-	bpf_bind(a, right);
-	emit_tree(a, calls, n, mid, ghi);
-}
-
 int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st)
 {
 	struct compiler c = {a, (uint32_t)fd, st};
 	int nrs[FD_RULES_MAX + 16], args_label[64];
 	struct call calls[FD_RULES_MAX + 16];
+	struct bpf_case cases[FD_RULES_MAX + 16];
 	size_t nnr, n = 0;
-	int arch_ok = bpf_label(a), nr_ok = bpf_label(a);
 
 	CAPSICUM_CHECK(fd_rules_count + proc_rules_count <= FD_RULES_MAX);
 	nnr = table_nrs(nrs);
@@ -513,21 +419,13 @@ int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st)
 		} else if (k->kind == T_BLOCK) {
 			k->label = bpf_label(a);
 		}
+		cases[n] = (struct bpf_case){k->nr, k->kind == T_RET ? -1 : k->label, k->ret};
 		n++;
 	}
 	CAPSICUM_CHECK(n > 0); /* fcntl always answers the query */
 
-	/* The architecture first: i386 and x32 numbers mean other calls. */
-	bpf_ld(a, SD_ARCH);
-	bpf_jmp(a, BPF_JEQ, CAPSICUM_AUDIT_ARCH, arch_ok, BPF_NEXT);
-	bpf_ret(a, RET_ERRNO(ENOSYS));
-	bpf_bind(a, arch_ok);
-	bpf_ld(a, SD_NR);
-	bpf_jmp(a, BPF_JGE, CAPSICUM_NR_X32_BIT, BPF_NEXT, nr_ok);
-	bpf_ret(a, RET_ERRNO(ENOSYS));
-	bpf_bind(a, nr_ok);
-
-	emit_tree(a, calls, n, 0, groups(n));
+	bpf_prologue(a);
+	bpf_dispatch(a, cases, n, ALLOW);
 	for (unsigned args = 0; args < ARRAY_SIZE(args_label); args++) {
 		if (args_label[args] >= 0) {
 			bpf_bind(a, args_label[args]);

@@ -5,9 +5,8 @@
 #include <linux/seccomp.h>
 
 #include "../bpf/asm.h"
+#include "../bpf/dispatch.h"
 #include "state.h"
-
-#define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((uint32_t)(e)&SECCOMP_RET_DATA))
 
 /* The filter for descriptor number fd in state st.  0 or -errno from bpf_finish. */
 CAPSICUM_HIDDEN int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st);

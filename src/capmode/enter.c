@@ -1,0 +1,88 @@
+/*
+ * cap_enter(2), cap_getmode(2), cap_sandboxed(3).
+ *
+ * Capability mode is one more seccomp filter, installed on every thread at
+ * once (TSYNC) and inherited by every child and across exec, like the
+ * credential flag FreeBSD sets.  Nothing in the process's memory records
+ * the mode: the filter itself answers cap_getmode()'s probe, so a child or
+ * a new program image knows it too, and no write to memory can undo it.
+ *
+ * This is the kernel-only configuration of the architecture brief (3):
+ * complete on its own, with everything that would need the supervisor
+ * (lookups beneath a directory descriptor, sendmsg, signals to the
+ * caller's own process) failing with ECAPMODE.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include <sys/capsicum.h>
+
+#include "../arch/arch.h"
+#include "../bpf/dispatch.h"
+#include "../rights/uring.h"
+#include "../seccomp/install.h"
+#include "compile.h"
+#include "policy.h"
+
+static pthread_mutex_t enter_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * chdir(NULL): EFAULT from the kernel, CAPMODE_ANSWER from the filter.  A
+ * foreign filter could fake the answer, but only for a process that
+ * installed it, and it cannot remove ours.
+ */
+static bool in_capmode(void)
+{
+	return syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER;
+}
+
+int cap_enter(void)
+{
+	struct bpf_asm a;
+	int saved = errno, r;
+
+	pthread_mutex_lock(&enter_lock);
+	if (in_capmode()) {
+		r = 0;
+		goto out;
+	}
+	/* An io_uring ring opened earlier would execute requests no filter sees. */
+	if ((r = uring_check()) != 0)
+		goto out;
+	bpf_init(&a);
+	r = capmode_compile(&a, RET_ERRNO(ECAPMODE));
+	if (r == 0)
+		r = seccomp_install(&a);
+	bpf_free(&a);
+out:
+	pthread_mutex_unlock(&enter_lock);
+	if (r != 0) {
+		errno = -r;
+		return -1;
+	}
+	errno = saved;
+	return 0;
+}
+
+int cap_getmode(unsigned int *modep)
+{
+	int saved = errno;
+
+	if (modep == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	*modep = in_capmode();
+	errno = saved;
+	return 0;
+}
+
+bool cap_sandboxed(void)
+{
+	unsigned int mode;
+
+	return cap_getmode(&mode) == 0 && mode != 0;
+}

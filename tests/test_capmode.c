@@ -1,0 +1,494 @@
+/*
+ * Capability mode: the API, what stays allowed, and inheritance.
+ * Escape attempts are in test_capmode_attack.c.
+ */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <linux/filter.h>
+#include <linux/io_uring.h>
+#include <linux/seccomp.h>
+
+#include <sys/capsicum.h>
+
+#include "harness.h"
+
+#define ENTER() ck_assert_int_eq(cap_enter(), 0)
+
+static unsigned mode(void)
+{
+	unsigned m = 7;
+
+	ck_assert_int_eq(cap_getmode(&m), 0);
+	return m;
+}
+
+/* Runs fn in a child; returns its exit status (fn's return value). */
+static int in_child(int (*fn)(void))
+{
+	int st;
+	pid_t p = fork();
+
+	ck_assert_int_ge(p, 0);
+	if (p == 0)
+		_exit(fn());
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+START_TEST(getmode_before_and_after)
+{
+	ck_assert_uint_eq(mode(), 0);
+	ck_assert(!cap_sandboxed());
+	ENTER();
+	ck_assert_uint_eq(mode(), 1);
+	ck_assert(cap_sandboxed());
+}
+END_TEST
+
+START_TEST(getmode_null_is_efault)
+{
+	ck_assert_fails(cap_getmode(NULL), EFAULT);
+	ENTER();
+	ck_assert_fails(cap_getmode(NULL), EFAULT);
+}
+END_TEST
+
+START_TEST(enter_twice_is_a_noop)
+{
+	int before, after;
+
+	ENTER();
+	before = (int)syscall(SYS_getpid);
+	ck_assert_int_eq(cap_enter(), 0);
+	ck_assert_int_eq(cap_enter(), 0);
+	after = (int)syscall(SYS_getpid);
+	ck_assert_int_eq(before, after);
+	ck_assert(cap_sandboxed());
+}
+END_TEST
+
+START_TEST(enter_keeps_errno)
+{
+	errno = 4242;
+	ENTER();
+	ck_assert_int_eq(errno, 4242);
+}
+END_TEST
+
+static int child_reports_mode(void)
+{
+	return cap_sandboxed() && open("/etc/passwd", O_RDONLY) == -1 && errno == ECAPMODE ? 0 : 1;
+}
+
+START_TEST(children_inherit_the_mode)
+{
+	ENTER();
+	ck_assert_int_eq(in_child(child_reports_mode), 0);
+}
+END_TEST
+
+START_TEST(vfork_child_is_confined)
+{
+	int st;
+	pid_t p;
+
+	ENTER();
+	p = vfork();
+	if (p == 0)
+		_exit(syscall(SYS_open, "/etc/passwd", O_RDONLY) == -1 && errno == ECAPMODE ? 0 : 1);
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+START_TEST(child_forked_before_is_not_confined)
+{
+	int go[2], st;
+	pid_t p;
+	char c;
+
+	ck_assert_int_eq(pipe(go), 0);
+	p = fork();
+	ck_assert_int_ge(p, 0);
+	if (p == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(!cap_sandboxed() && open("/etc/passwd", O_RDONLY) >= 0 ? 0 : 1);
+	}
+	ENTER();
+	ck_assert_int_eq(write(go[1], "x", 1), 1);
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+/* Threads: those running before cap_enter, blocked in a call, and later ones. */
+struct waiter {
+	int fd;
+	int result, err;
+};
+
+static void *blocked_then_open(void *arg)
+{
+	struct waiter *w = arg;
+	char c;
+
+	if (read(w->fd, &c, 1) != 1)
+		return NULL;
+	w->result = open("/etc/passwd", O_RDONLY);
+	w->err = errno;
+	return NULL;
+}
+
+START_TEST(threads_running_before_are_confined)
+{
+	struct waiter w = {.result = 99};
+	pthread_t t;
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	w.fd = p[0];
+	ck_assert_int_eq(pthread_create(&t, NULL, blocked_then_open, &w), 0);
+	usleep(20000); /* let it block in read */
+	ENTER();
+	ck_assert_int_eq(write(p[1], "x", 1), 1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(w.result, -1);
+	ck_assert_int_eq(w.err, ECAPMODE);
+}
+END_TEST
+
+static void *open_now(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->result = open("/etc/passwd", O_RDONLY);
+	w->err = errno;
+	return NULL;
+}
+
+START_TEST(threads_created_after_are_confined)
+{
+	struct waiter w = {.result = 99};
+	pthread_t t;
+
+	ENTER();
+	ck_assert_int_eq(pthread_create(&t, NULL, open_now, &w), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(w.result, -1);
+	ck_assert_int_eq(w.err, ECAPMODE);
+}
+END_TEST
+
+static void *enter_from_thread(void *arg)
+{
+	*(int *)arg = cap_enter();
+	return NULL;
+}
+
+START_TEST(enter_from_a_thread_confines_the_process)
+{
+	pthread_t t;
+	int r = -2;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, enter_from_thread, &r), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert(cap_sandboxed());
+	ck_assert_fails(open("/etc/passwd", O_RDONLY), ECAPMODE);
+}
+END_TEST
+
+/* Privilege-separated daemons drop these limits just before entering. */
+START_TEST(enter_with_no_files_and_no_processes_left)
+{
+	struct rlimit zero = {0, 0};
+
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &zero), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_NPROC, &zero), 0);
+	ENTER();
+	ck_assert(cap_sandboxed());
+	ck_assert_fails(open("/etc/passwd", O_RDONLY), ECAPMODE);
+	ck_assert_fails(syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY), ECAPMODE);
+}
+END_TEST
+
+START_TEST(io_uring_ring_blocks_enter_and_confines_nothing)
+{
+	struct io_uring_params params = {0};
+	int ring = (int)syscall(SYS_io_uring_setup, 4, &params);
+
+	if (ring < 0 && (errno == ENOSYS || errno == EPERM))
+		ck_abort_msg("io_uring unavailable (errno %d): cannot run this test", errno);
+	ck_assert_int_ge(ring, 0);
+	ck_assert_fails(cap_enter(), EBUSY);
+	ck_assert(!cap_sandboxed());
+	ck_assert_int_eq(close(ring), 0);
+	ENTER();
+	ck_assert(cap_sandboxed());
+}
+END_TEST
+
+/* A thread with a filter of its own cannot be synchronised: nothing changes. */
+static void *own_filter(void *arg)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = {1, &allow};
+
+	(void)arg;
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+		return (void *)1;
+	pause();
+	return NULL;
+}
+
+START_TEST(unsynchronisable_thread_fails_enter_cleanly)
+{
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, own_filter, NULL), 0);
+	usleep(50000);
+	ck_assert_fails(cap_enter(), EBUSY);
+	ck_assert(!cap_sandboxed());
+	ck_assert_int_ge(open("/etc/passwd", O_RDONLY), 0);
+}
+END_TEST
+
+/* What a confined process can still do. */
+START_TEST(descriptor_io_works)
+{
+	int p[2], sv[2], fd = tmpfile_fd(8);
+	char buf[8];
+	struct iovec iov = {buf, 2};
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ENTER();
+	ck_assert_int_eq(read(fd, buf, 2), 2);
+	ck_assert_int_eq(pread(fd, buf, 2, 0), 2);
+	ck_assert_int_eq(readv(fd, &iov, 1), 2);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(write(fd, "ab", 2), 2);
+	ck_assert_int_eq(ftruncate(fd, 4), 0);
+	ck_assert_int_eq(fsync(fd), 0);
+	ck_assert_int_eq(write(p[1], "x", 1), 1);
+	ck_assert_int_eq(read(p[0], buf, 1), 1);
+	ck_assert_int_eq(send(sv[0], "y", 1, 0), 1);
+	ck_assert_int_eq(sendto(sv[0], "z", 1, 0, NULL, 0), 1);
+	ck_assert_int_eq(recv(sv[1], buf, 2, 0), 2);
+	ck_assert_int_ge(dup(fd), 0);
+	ck_assert_int_eq(dup2(fd, 100), 100);
+	ck_assert_int_eq(close(100), 0);
+	ck_assert_int_ge(fcntl(fd, F_GETFL), 0);
+}
+END_TEST
+
+START_TEST(fstat_works)
+{
+	int fd = tmpfile_fd(5);
+	struct stat sb;
+
+	ENTER();
+	ck_assert_int_eq(fstat(fd, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 5);
+	ck_assert_int_eq(fstatat(fd, "", &sb, AT_EMPTY_PATH), 0);
+	ck_assert_int_eq(syscall(SYS_fstat, fd, &sb), 0);
+	ck_assert_int_eq(futimens(fd, NULL), 0); /* utimensat(fd, NULL, ...) */
+}
+END_TEST
+
+/* Linux 6.11 lets newfstatat and statx take a null path; older kernels say EFAULT. */
+START_TEST(null_path_stat_is_fstat)
+{
+	int fd = tmpfile_fd(3);
+	struct stat sb;
+	long r;
+
+	ENTER();
+	r = syscall(SYS_newfstatat, fd, NULL, &sb, AT_EMPTY_PATH);
+	ck_assert_msg(r == 0 || errno == EFAULT, "errno %d", errno);
+	if (r == 0)
+		ck_assert_int_eq(sb.st_size, 3);
+}
+END_TEST
+
+START_TEST(memory_and_events_work)
+{
+	int ep, ev, tfd, mfd;
+	struct epoll_event e = {.events = EPOLLIN};
+	struct pollfd pfd;
+	void *m;
+	char rnd[8];
+
+	ENTER();
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	ck_assert_int_eq(mprotect(m, 4096, PROT_READ), 0);
+	ck_assert_int_eq(madvise(m, 8192, MADV_DONTNEED), 0);
+	ck_assert_int_eq(munmap(m, 8192), 0);
+	ck_assert_ptr_ne(malloc(1 << 20), NULL);
+	ck_assert_int_ge(ev = eventfd(0, 0), 0);
+	ck_assert_int_ge(ep = epoll_create1(0), 0);
+	e.data.fd = ev;
+	ck_assert_int_eq(epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e), 0);
+	ck_assert_int_eq(eventfd_write(ev, 1), 0);
+	ck_assert_int_eq(epoll_wait(ep, &e, 1, 0), 1);
+	pfd = (struct pollfd){ev, POLLIN, 0};
+	ck_assert_int_eq(poll(&pfd, 1, 0), 1);
+	ck_assert_int_ge(tfd = timerfd_create(CLOCK_MONOTONIC, 0), 0);
+	ck_assert_int_ge(mfd = memfd_create("x", MFD_CLOEXEC), 0);
+	ck_assert_int_eq(ftruncate(mfd, 4096), 0);
+	ck_assert_int_eq(getrandom(rnd, sizeof(rnd), 0), (long)sizeof(rnd));
+}
+END_TEST
+
+START_TEST(process_calls_work)
+{
+	struct timespec ts;
+	struct rlimit rl;
+	sigset_t set;
+	int st;
+	pid_t p;
+
+	ENTER();
+	ck_assert_int_gt(getpid(), 0);
+	ck_assert_int_gt(getppid(), 0);
+	ck_assert_int_ge((int)getuid(), 0);
+	ck_assert_int_eq(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts), 0);
+	ck_assert_int_eq(syscall(SYS_clock_gettime, CLOCK_PROCESS_CPUTIME_ID, &ts), 0);
+	ck_assert_int_eq(syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, &ts), 0);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_eq(prlimit(0, RLIMIT_NOFILE, NULL, &rl), 0);
+	ck_assert_int_eq(setpriority(PRIO_PROCESS, 0, 1), 0);
+	ck_assert_int_eq(prctl(PR_SET_NAME, "capmode", 0, 0, 0), 0);
+	ck_assert_int_eq(sigemptyset(&set), 0);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	ck_assert_int_eq(signal(SIGUSR1, SIG_IGN) == SIG_ERR, 0);
+	ck_assert_int_eq(nanosleep(&(struct timespec){0, 1000}, NULL), 0);
+	p = fork();
+	if (p == 0)
+		_exit(3);
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_int_eq(WEXITSTATUS(st), 3);
+}
+END_TEST
+
+START_TEST(sockets_of_the_allowed_kinds)
+{
+	int sv[2];
+
+	ENTER();
+	ck_assert_int_ge(socket(AF_UNIX, SOCK_STREAM, 0), 0);
+	ck_assert_int_ge(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), 0);
+	ck_assert_int_ge(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), 0);
+	ck_assert_int_ge(socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+}
+END_TEST
+
+/* Rights keep working, and keep shrinking, inside capability mode. */
+START_TEST(rights_limits_work_in_capability_mode)
+{
+	int fd = tmpfile_fd(4);
+	cap_rights_t r;
+	char c;
+
+	ENTER();
+	ck_assert_int_eq(cap_rights_limit(fd, cap_rights_init(&r, CAP_READ)), 0);
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+	ck_assert_fails(write(fd, "x", 1), ENOTCAPABLE);
+	ck_assert_int_eq(cap_rights_get(fd, &r), 0);
+	ck_assert(cap_rights_is_set(&r, CAP_READ));
+	ck_assert(!cap_rights_is_set(&r, CAP_WRITE));
+	ck_assert_fails(cap_rights_limit(fd, cap_rights_init(&r, CAP_READ, CAP_WRITE)),
+	                ENOTCAPABLE);
+}
+END_TEST
+
+START_TEST(limits_set_before_enter_still_hold)
+{
+	int fd = tmpfile_fd(4);
+	cap_rights_t r;
+
+	ck_assert_int_eq(cap_rights_limit(fd, cap_rights_init(&r, CAP_WRITE)), 0);
+	ENTER();
+	ck_assert_fails(lseek(fd, 0, SEEK_SET), ENOTCAPABLE);
+	ck_assert_int_eq(write(fd, "x", 1), 1);
+}
+END_TEST
+
+/* stdio keeps working: its fstat from inside libc may fail, it copes. */
+START_TEST(stdio_works)
+{
+	int p[2];
+	FILE *f;
+	char buf[16] = {0};
+
+	ck_assert_int_eq(pipe(p), 0);
+	ENTER();
+	f = fdopen(p[1], "w");
+	ck_assert_ptr_ne(f, NULL);
+	ck_assert_int_eq(fprintf(f, "hello %d", 42), 8);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(read(p[0], buf, sizeof(buf)), 8);
+	ck_assert_str_eq(buf, "hello 42");
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("capmode");
+	TCase *api = tcase_create("api"), *inh = tcase_create("inheritance"),
+	      *ok = tcase_create("allowed");
+
+	tcase_add_test(api, getmode_before_and_after);
+	tcase_add_test(api, getmode_null_is_efault);
+	tcase_add_test(api, enter_twice_is_a_noop);
+	tcase_add_test(api, enter_keeps_errno);
+	tcase_add_test(api, enter_with_no_files_and_no_processes_left);
+	tcase_add_test(api, io_uring_ring_blocks_enter_and_confines_nothing);
+	tcase_add_test(api, unsynchronisable_thread_fails_enter_cleanly);
+	tcase_add_test(inh, children_inherit_the_mode);
+	tcase_add_test(inh, vfork_child_is_confined);
+	tcase_add_test(inh, child_forked_before_is_not_confined);
+	tcase_add_test(inh, threads_running_before_are_confined);
+	tcase_add_test(inh, threads_created_after_are_confined);
+	tcase_add_test(inh, enter_from_a_thread_confines_the_process);
+	tcase_add_test(ok, descriptor_io_works);
+	tcase_add_test(ok, fstat_works);
+	tcase_add_test(ok, null_path_stat_is_fstat);
+	tcase_add_test(ok, memory_and_events_work);
+	tcase_add_test(ok, process_calls_work);
+	tcase_add_test(ok, sockets_of_the_allowed_kinds);
+	tcase_add_test(ok, rights_limits_work_in_capability_mode);
+	tcase_add_test(ok, limits_set_before_enter_still_hold);
+	tcase_add_test(ok, stdio_works);
+	suite_add_tcase(s, api);
+	suite_add_tcase(s, inh);
+	suite_add_tcase(s, ok);
+	return s;
+}
+
+TEST_MAIN()
