@@ -114,7 +114,8 @@ START_TEST(vfork_child_is_confined)
 	ENTER();
 	p = vfork();
 	if (p == 0)
-		_exit(syscall(SYS_open, "/etc/passwd", O_RDONLY) == -1 && errno == ECAPMODE ? 0 : 1);
+		_exit(syscall(SYS_open, "/etc/passwd", O_RDONLY) == -1 && errno == ECAPMODE ? 0
+		                                                                            : 1);
 	ck_assert_int_eq(waitpid(p, &st, 0), p);
 	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 0);

@@ -165,8 +165,8 @@ END_TEST
 
 START_TEST(network_addresses)
 {
-	struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(9),
-	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in in = {
+	    .sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_un un = {.sun_family = AF_UNIX, .sun_path = "/tmp/capsicum-sock"};
 	struct sockaddr_un abs = {.sun_family = AF_UNIX, .sun_path = "\0capsicum"};
 	int u, t, d;
@@ -214,7 +214,8 @@ START_TEST(sockets_of_refused_kinds)
 	ck_assert_fails(socket(AF_INET6, SOCK_RAW, IPPROTO_RAW), ECAPMODE);
 	ck_assert_fails(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), ECAPMODE); /* ping */
 	ck_assert_fails(socket(AF_INET, SOCK_PACKET, 0), ECAPMODE);
-	ck_assert_fails(syscall(SYS_socket, AF_NETLINK | 0x100000000L, (long)SOCK_RAW, 0L), ECAPMODE);
+	ck_assert_fails(syscall(SYS_socket, AF_NETLINK | 0x100000000L, (long)SOCK_RAW, 0L),
+	                ECAPMODE);
 	ck_assert_fails(socket(AF_VSOCK, SOCK_STREAM, 0), ECAPMODE);
 	ck_assert_fails(socket(AF_ALG, SOCK_SEQPACKET, 0), ECAPMODE);
 }
@@ -396,9 +397,9 @@ START_TEST(prctl_and_seccomp_cannot_open_the_process)
 	ck_assert_fails(prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, 0, 0, 0), ECAPMODE);
 	ck_assert_fails(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), ECAPMODE);
 	ck_assert_fails(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), ECAPMODE);
-	ck_assert_fails(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog),
-	                ECAPMODE);
+	ck_assert_fails(
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog),
+	    ECAPMODE);
 	/* filters that only restrict are fine, and cannot take the mode away */
 	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog), 0);
 	ck_assert(cap_sandboxed());
