@@ -6,6 +6,7 @@
  * configuration refuses what FreeBSD would allow).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <pty.h>
 #include <sched.h>
 #include <signal.h>
@@ -160,6 +161,10 @@ START_TEST(documented_gap_lookup_beneath_directory_needs_supervisor)
 	ck_assert_fails(syscall(SYS_unlinkat, d, "capsicum-x", AT_REMOVEDIR), ECAPMODE);
 	/* glibc's own fstat (not libcapsicum's) passes "": judged a lookup */
 	ck_assert_fails(syscall(SYS_newfstatat, d, "", &sb, AT_EMPTY_PATH), ECAPMODE);
+	/* and fdopendir, inside libc, uses it */
+	errno = 0;
+	ck_assert_ptr_eq(fdopendir(d), NULL);
+	ck_assert_int_eq(errno, ECAPMODE);
 }
 END_TEST
 
