@@ -435,6 +435,87 @@ static void *notif_thread(void *arg)
 	return NULL;
 }
 
+static void *call_getppid(void *arg)
+{
+	(void)arg;
+	syscall(SYS_getppid);
+	return NULL;
+}
+
+/*
+ * A listener made before the first limit can still receive notifications;
+ * ADDFD in any of its encodings (the kernel ignores direction and size)
+ * must not copy a limited descriptor.
+ */
+START_TEST(addfd_any_encoding_from_listener_made_before_limit)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = {ARRAY_LEN(prog), prog};
+	static const unsigned long cmds[] = {
+		SECCOMP_IOCTL_NOTIF_ADDFD, 0x40202103UL, 0xC0182103UL, 0x00182103UL, 0x80182103UL,
+	};
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	struct {
+		struct seccomp_notif_addfd a;
+		char pad[8];
+	} add;
+	int fd = data_fd(), listener;
+	pthread_t t;
+
+	ck_assert_ok(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
+	ck_assert_int_ge(listener, 0);
+	LIMIT(fd, CAP_FSTAT);
+	ck_assert_int_eq(pthread_create(&t, NULL, call_getppid, NULL), 0);
+	memset(&req, 0, sizeof(req));
+	ck_assert_ok(ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req));
+	for (size_t i = 0; i < ARRAY_LEN(cmds); i++) {
+		memset(&add, 0, sizeof(add));
+		add.a.id = req.id;
+		add.a.srcfd = (uint32_t)fd;
+		ck_assert_fails(ioctl(listener, cmds[i], &add), ENOTCAPABLE);
+	}
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	ck_assert_ok(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp));
+	pthread_join(t, NULL);
+}
+END_TEST
+
+/* Calls that hand a descriptor to a device, a mount or the kernel's exe link. */
+START_TEST(descriptor_takeover_calls_refused)
+{
+	int fd = data_fd(), other = data_fd();
+	char buf[64] = {0};
+
+	LIMIT(fd, CAP_FSTAT);
+	/* the filter answers before the kernel, which would say ENOTTY or EBADF */
+	ck_assert_fails(ioctl(other, 0x4C00 /* LOOP_SET_FD */, fd), ENOTCAPABLE);
+	ck_assert_fails(ioctl(other, 0x4C06 /* LOOP_CHANGE_FD */, fd), ENOTCAPABLE);
+	ck_assert_fails(ioctl(other, 0x4C0A /* LOOP_CONFIGURE */, buf), ENOTCAPABLE);
+	ck_assert_fails(ioctl(other, 0xAB00 /* NBD_SET_SOCK */, fd), ENOTCAPABLE);
+	ck_assert_fails(ioctl(other, 0xC0405881 /* XFS_IOC_EXCHANGE_RANGE-like */, buf),
+	                ENOTCAPABLE);
+	ck_assert_fails(ioctl(other, 0x4010E501 /* FUSE_DEV_IOC_BACKING_OPEN */, buf),
+	                ENOTCAPABLE);
+	ck_assert_fails(syscall(SYS_fsconfig, -1, 5 /* SET_FD */, "lowerdir+", NULL, fd),
+	                ENOTCAPABLE);
+	ck_assert_fails(syscall(SYS_fsconfig, -1, 3 /* SET_PATH */, "x", "y", fd), ENOTCAPABLE);
+	ck_assert_fails(prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd, 0, 0), ENOTCAPABLE);
+	ck_assert_fails(syscall(SYS_perf_event_open, buf, fd, -1, -1, 4 /* PID_CGROUP */),
+	                ENOTCAPABLE);
+	/* ordinary ioctls on unlimited descriptors still reach the kernel */
+	ck_assert_fails(ioctl(other, 0x4C01 /* LOOP_CLR_FD */), ENOTTY);
+}
+END_TEST
+
 START_TEST(seccomp_addfd_copies_limited_fd)
 {
 	int fd = data_fd(), copy = -1;
@@ -1928,6 +2009,8 @@ static Suite *make_suite(void)
 	tcase_add_test(raw, int80_read_limited_is_enosys);
 	tcase_add_test(raw, int80_refused_on_unlimited_fds_too);
 	tcase_add_test(raw, x32_numbers_are_enosys);
+	tcase_add_test(copy, addfd_any_encoding_from_listener_made_before_limit);
+	tcase_add_test(copy, descriptor_takeover_calls_refused);
 
 	tcase_add_test(copy, every_copy_is_refused);
 	tcase_add_test(copy, accept_on_limited_listener_is_refused);

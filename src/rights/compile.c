@@ -128,16 +128,6 @@ static void match_cond(struct bpf_asm *a, unsigned cond, unsigned arg, uint32_t 
 	}
 }
 
-static void emit_rule(struct compiler *c, const struct fd_rule *r)
-{
-	int next = bpf_label(c->a);
-
-	match_fd(c, r->fdarg, next);
-	match_cond(c->a, r->cond, r->cond_arg, r->cond_val, 0, next);
-	bpf_ret(c->a, DENY);
-	bpf_bind(c->a, next);
-}
-
 static void emit_proc_rule(struct bpf_asm *a, const struct proc_rule *r)
 {
 	int next = bpf_label(a);
@@ -351,11 +341,94 @@ static size_t table_nrs(int *nrs)
 }
 
 /* Code of its own for nr: process-wide conditions, then per-argument rules. */
+/* Equality tests on one argument (masked alike) with one errno share a load. */
+static bool same_value_test(const struct proc_rule *x, const struct proc_rule *y)
+{
+	return (x->cond == WHEN_EQ || x->cond == WHEN_MASKED_EQ) && x->nr == y->nr &&
+	       x->cond == y->cond && x->cond_arg == y->cond_arg &&
+	       (x->cond == WHEN_EQ || x->cond_mask == y->cond_mask) && x->err == y->err;
+}
+
+/* "if args[arg] (& mask) is one of rules[lo, hi)'s values, fail" */
+static void emit_value_tests(struct bpf_asm *a, const struct proc_rule *r, unsigned n)
+{
+	uint32_t vals[64];
+	int deny = bpf_label(a), next = bpf_label(a);
+
+	CAPSICUM_CHECK(n <= ARRAY_SIZE(vals));
+	for (unsigned i = 0; i < n; i++)
+		vals[i] = r[i].cond_val;
+	bpf_ld(a, SD_ARG_LO(r->cond_arg));
+	if (r->cond == WHEN_MASKED_EQ)
+		bpf_alu_and(a, r->cond_mask);
+	bpf_jump_set(a, vals, n, deny);
+	bpf_ja(a, next);
+	bpf_bind(a, deny);
+	bpf_ret(a, RET_ERRNO(r->err));
+	bpf_bind(a, next);
+}
+
+static void emit_proc_rules(struct bpf_asm *a, int nr)
+{
+	for (unsigned i = 0; i < proc_rules_count;) {
+		unsigned j = i + 1;
+
+		if (proc_rules[i].nr != nr) {
+			i++;
+			continue;
+		}
+		while (j < proc_rules_count && same_value_test(&proc_rules[i], &proc_rules[j]))
+			j++;
+		if (j - i > 1)
+			emit_value_tests(a, &proc_rules[i], j - i);
+		else
+			emit_proc_rule(a, &proc_rules[i]);
+		i = j;
+	}
+}
+
+/*
+ * The failing conditional rules of nr on args[arg]: the descriptor is
+ * matched once; runs of "args[k] == value" conditions share one load and a
+ * list of jeq.
+ */
+static void emit_cond_rules(struct compiler *c, int nr, unsigned arg, int next)
+{
+	const struct fd_rule *run[FD_RULES_MAX];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < fd_rules_count; i++)
+		if (fails(c, &fd_rules[i], nr, arg))
+			run[n++] = &fd_rules[i];
+	match_fd_far(c, arg, next);
+	for (unsigned i = 0; i < n;) {
+		unsigned j = i + 1;
+		int skip = bpf_label(c->a);
+
+		if (run[i]->cond == WHEN_EQ) {
+			uint32_t vals[FD_RULES_MAX];
+			int deny = bpf_label(c->a);
+
+			while (j < n && run[j]->cond == WHEN_EQ && run[j]->cond_arg == run[i]->cond_arg)
+				j++;
+			for (unsigned k = i; k < j; k++)
+				vals[k - i] = run[k]->cond_val;
+			bpf_ld(c->a, SD_ARG_LO(run[i]->cond_arg));
+			bpf_jump_set(c->a, vals, j - i, deny);
+			bpf_ja(c->a, skip);
+			bpf_bind(c->a, deny);
+		} else {
+			match_cond(c->a, run[i]->cond, run[i]->cond_arg, run[i]->cond_val, 0, skip);
+		}
+		bpf_ret(c->a, DENY);
+		bpf_bind(c->a, skip);
+		i = j;
+	}
+}
+
 static void emit_block(struct compiler *c, int nr)
 {
-	for (unsigned i = 0; i < proc_rules_count; i++)
-		if (proc_rules[i].nr == nr)
-			emit_proc_rule(c->a, &proc_rules[i]);
+	emit_proc_rules(c->a, nr);
 	for (unsigned arg = 0; arg < 6; arg++) {
 		enum arg_status st = arg_status(c, nr, arg);
 		int next = bpf_label(c->a);
@@ -364,9 +437,7 @@ static void emit_block(struct compiler *c, int nr)
 			match_fd(c, arg, next);
 			bpf_ret(c->a, DENY);
 		} else if (st == ARG_COND) {
-			for (unsigned i = 0; i < fd_rules_count; i++)
-				if (fails(c, &fd_rules[i], nr, arg))
-					emit_rule(c, &fd_rules[i]);
+			emit_cond_rules(c, nr, arg, next);
 		}
 		bpf_bind(c->a, next);
 	}
