@@ -48,6 +48,18 @@ static inline int tmpfile_fd(size_t size)
 	return fd;
 }
 
+/* An i386 system call through int $0x80; returns -errno like the kernel. */
+static inline long int80(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80"
+	                 : "=a"(ret)
+	                 : "a"(nr), "b"(a), "c"(b), "d"(c)
+	                 : "r8", "r9", "r10", "r11", "memory", "cc");
+	return ret;
+}
+
 /* Each test file defines `static Suite *make_suite(void)` and uses this main. */
 #define TEST_MAIN()                                                                                \
 	int main(void)                                                                             \

@@ -40,18 +40,6 @@
 #define X32_BIT  0x40000000L
 #define HIGH(fd) ((long)(0x100000000L | (unsigned)(fd)))
 
-/* An i386 system call through int $0x80; returns -errno like the kernel. */
-static long int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80"
-	                 : "=a"(ret)
-	                 : "a"(nr), "b"(a), "c"(b), "d"(c)
-	                 : "r8", "r9", "r10", "r11", "memory", "cc");
-	return ret;
-}
-
 static int dir_fd(void)
 {
 	int d = open("/tmp", O_RDONLY | O_DIRECTORY);

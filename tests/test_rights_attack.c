@@ -196,18 +196,6 @@ static char *low_page(void)
 	return p;
 }
 
-/* An i386 system call through int $0x80; returns -errno like the kernel. */
-static long int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80"
-	                 : "=a"(ret)
-	                 : "a"(nr), "b"(a), "c"(b), "d"(c)
-	                 : "r8", "r9", "r10", "r11", "memory", "cc");
-	return ret;
-}
-
 /* A native system call with the full 64-bit rax under our control. */
 static long raw_syscall3(unsigned long nr, long a, long b, long c)
 {
