@@ -28,6 +28,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#include <net/if.h>
+#include <stddef.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
 #include <linux/seccomp.h>
@@ -449,6 +451,69 @@ START_TEST(documented_deviation_wait_for_own_children)
 }
 END_TEST
 
+/* Routes to other processes found by review: SIGIO owners, peer pidfds, group signals. */
+START_TEST(signal_routes_through_descriptors)
+{
+	int sv[2], pid = getppid(), pfd = -1, one = 1;
+	socklen_t len = sizeof(pfd);
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ENTER();
+	ck_assert_fails(ioctl(sv[0], FIOSETOWN, &pid), ECAPMODE);
+	ck_assert_fails(ioctl(sv[0], SIOCSPGRP, &pid), ECAPMODE);
+	ck_assert_fails(ioctl(sv[0], TIOCSPGRP, &pid), ECAPMODE);
+	ck_assert_fails(getsockopt(sv[0], SOL_SOCKET, 77 /* SO_PEERPIDFD */, &pfd, &len),
+	                ECAPMODE);
+	ck_assert_fails(setsockopt(sv[0], SOL_SOCKET, 76 /* SO_PASSPIDFD */, &one, sizeof(one)),
+	                ECAPMODE);
+	ck_assert_fails(syscall(SYS_pidfd_send_signal, 0, 0, NULL, 4 /* PROCESS_GROUP */),
+	                ECAPMODE);
+	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &one, sizeof(one)), 0);
+}
+END_TEST
+
+/* Interface and firewall configuration by name through an allowed socket. */
+START_TEST(network_configuration_by_name)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	char buf[256];
+	socklen_t len = sizeof(buf);
+	int s, one = 1;
+
+	ENTER();
+	ck_assert_int_ge(s = socket(AF_INET, SOCK_DGRAM, 0), 0);
+	ck_assert_fails(ioctl(s, SIOCGIFFLAGS, &ifr), ECAPMODE);
+	ck_assert_fails(ioctl(s, SIOCSIFFLAGS, &ifr), ECAPMODE);
+	ck_assert_fails(ioctl(s, SIOCSIFNAME, &ifr), ECAPMODE);
+	ck_assert_fails(ioctl(s, 0x8B01 /* SIOCGIWNAME */, &ifr), ECAPMODE);
+	ck_assert_fails(getsockopt(s, SOL_IP, 64 /* IPT_SO_GET_INFO */, buf, &len), ECAPMODE);
+	ck_assert_fails(setsockopt(s, SOL_IP, 64 /* IPT_SO_SET_REPLACE */, buf, 16), ECAPMODE);
+	ck_assert_fails(setsockopt(s, SOL_IPV6, 64, buf, 16), ECAPMODE);
+	ck_assert_fails(setsockopt(s, SOL_IP, 0x480 /* IP_VS */, buf, 16), ECAPMODE);
+	ck_assert_int_eq(setsockopt(s, SOL_IP, IP_TOS, &one, sizeof(one)), 0);
+	ck_assert_int_eq(ioctl(s, SIOCATMARK, &one) == 0 || errno != ECAPMODE, 1);
+}
+END_TEST
+
+/* A filter inherited from before can forge the mode probe; cap_enter must not trust it. */
+START_TEST(forged_mode_answer_does_not_skip_enter)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_chdir, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1999),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = {ARRAY_LEN(prog), prog};
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog), 0);
+	ck_assert(cap_sandboxed()); /* the forgery fools the query ... */
+	ENTER();
+	ck_assert_fails(open("/etc/passwd", O_RDONLY), ECAPMODE); /* ... not cap_enter */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("capmode_attack");
@@ -474,6 +539,9 @@ static Suite *make_suite(void)
 	tcase_add_test(kern, prctl_and_seccomp_cannot_open_the_process);
 	tcase_add_test(kern, terminal_injection);
 	tcase_add_test(kern, raw_conventions);
+	tcase_add_test(kern, forged_mode_answer_does_not_skip_enter);
+	tcase_add_test(net, network_configuration_by_name);
+	tcase_add_test(proc, signal_routes_through_descriptors);
 	suite_add_tcase(s, ns);
 	suite_add_tcase(s, net);
 	suite_add_tcase(s, proc);

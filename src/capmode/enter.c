@@ -44,11 +44,13 @@ int cap_enter(void)
 	struct bpf_asm a;
 	int saved = errno, r;
 
+	/*
+	 * No shortcut when the probe already says "capability mode": a filter
+	 * the process inherited could forge that answer.  Entering again
+	 * stacks one more identical filter, which changes nothing but the
+	 * instruction budget.
+	 */
 	pthread_mutex_lock(&enter_lock);
-	if (in_capmode()) {
-		r = 0;
-		goto out;
-	}
 	/* An io_uring ring opened earlier would execute requests no filter sees. */
 	if ((r = uring_check()) != 0)
 		goto out;

@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <linux/seccomp.h>
 
@@ -36,6 +37,12 @@
 #define NS_GET_PARENT_    0xb702
 #define IPPROTO_MPTCP_    262
 #define IOPRIO_WHO_PROCESS_ 1
+#define SIOCGSTAMP_OLD_     0x8906
+#define SIOCGSTAMPNS_OLD_   0x8907
+#define SO_PASSPIDFD_       76
+#define SO_PEERPIDFD_       77
+#define PIDFD_SIGNAL_PROCESS_GROUP_ 4
+#define NF_BASE_CTL_        64 /* netfilter's socket options start here */
 #define CLOCK_SELF_MIN    0xfffffff8u /* CPU clocks of pid/tid 0: the caller */
 #define CLOCK_STATIC_END  16u         /* CLOCK_REALTIME .. CLOCK_TAI and spares */
 
@@ -74,6 +81,14 @@ const struct cm_rule cm_rules[] = {
 	 * namespace descriptors, seccomp's descriptor injection. */
 	DENY_IF(ioctl, CT_IN, 1, TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSCTTY,
 	        NS_GET_USERNS_, NS_GET_PARENT_),
+	/* SIGIO owners and a terminal's foreground group are other processes. */
+	DENY_IF(ioctl, CT_IN, 1, FIOSETOWN, SIOCSPGRP, TIOCSPGRP, TIOCSIG),
+	/*
+	 * Socket ioctls 0x89xx reach the network configuration by interface
+	 * name (and 0x8bxx wireless); only the per-socket queries stay.
+	 */
+	ALLOW_IF(ioctl, CT_IN, 1, SIOCATMARK, SIOCGSTAMP_OLD_, SIOCGSTAMPNS_OLD_),
+	R(ioctl, CT_IN, 1, CM_DENY, 0xffffff00u, 0x8900, 0x8b00),
 	/* ADDFD accepts any argument size: match type and number only. */
 	R(ioctl, CT_EQ, 1, CM_DENY, 0xffffu, (uint32_t)SECCOMP_IOCTL_NOTIF_ADDFD & 0xffffu),
 	/* PIDFD_GET_*_NAMESPACE: _IO(0xff, 1..10) */
@@ -173,7 +188,9 @@ const struct cm_rule cm_rules[] = {
 	/* Signals.  Sending one needs its target checked: only the caller's own process. */
 	ALLOW(rt_sigaction), ALLOW(rt_sigprocmask), ALLOW(rt_sigreturn), ALLOW(rt_sigpending),
 	ALLOW(rt_sigsuspend), ALLOW(rt_sigtimedwait), ALLOW(sigaltstack), ALLOW(pause),
-	ALLOW(signalfd), ALLOW(signalfd4), ALLOW(pidfd_send_signal),
+	ALLOW(signalfd), ALLOW(signalfd4),
+	DENY_IF(pidfd_send_signal, CT_ANY_BITS, 3, PIDFD_SIGNAL_PROCESS_GROUP_),
+	ALLOW(pidfd_send_signal),
 	ROUTE(kill), ROUTE(tkill), ROUTE(tgkill), ROUTE(rt_sigqueueinfo),
 	ROUTE(rt_tgsigqueueinfo),
 
@@ -207,7 +224,18 @@ const struct cm_rule cm_rules[] = {
 	ALLOW_IF(socket, CT_IN, 2, 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_UDPLITE,
 	         IPPROTO_MPTCP_),
 	ALLOW(socketpair), ALLOW(accept), ALLOW(accept4), ALLOW(listen), ALLOW(shutdown),
-	ALLOW(getsockname), ALLOW(getpeername), ALLOW(getsockopt), ALLOW(setsockopt),
+	ALLOW(getsockname), ALLOW(getpeername),
+	/*
+	 * Socket options: no pidfd of the peer (a process descriptor nobody
+	 * gave us), and no netfilter (IPv4/IPv6 options from 64 up configure
+	 * the firewall by table name).
+	 */
+	DENY_IF(getsockopt, CT_IN, 2, SO_PASSPIDFD_, SO_PEERPIDFD_),
+	ALLOW_IF(getsockopt, CT_NOT_IN, 1, SOL_IP, SOL_IPV6),
+	ALLOW_IF(getsockopt, CT_LT, 2, NF_BASE_CTL_),
+	DENY_IF(setsockopt, CT_IN, 2, SO_PASSPIDFD_, SO_PEERPIDFD_),
+	ALLOW_IF(setsockopt, CT_NOT_IN, 1, SOL_IP, SOL_IPV6),
+	ALLOW_IF(setsockopt, CT_LT, 2, NF_BASE_CTL_),
 	ALLOW(recvfrom), ALLOW(recvmsg), ALLOW(recvmmsg),
 	ALLOW_IF(sendto, CT_PTR_NULL, 4, 0),
 	ROUTE(sendmsg), ROUTE(sendmmsg),

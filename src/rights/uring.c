@@ -10,6 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <stdio.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -43,6 +46,37 @@ static bool is_ring(int fd)
 	return e != EOPNOTSUPP && e != EBADF;
 }
 
+/*
+ * An SQPOLL ring's kernel thread ("iou-sqp-<pid>") is a thread of this
+ * process: it finds rings whatever became of their descriptors (a ring
+ * registered with IORING_REGISTER_RING_FDS lives on after close).  -EBUSY
+ * if one runs, 0 if none, 1 if /proc cannot tell.
+ */
+static int sqpoll_thread(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	int r = 0;
+
+	if (d == NULL)
+		return 1;
+	while (r == 0 && (de = readdir(d)) != NULL) {
+		char path[64], comm[32] = {0};
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.20s/comm", de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue; /* the thread exited */
+		if (read(fd, comm, sizeof(comm) - 1) > 0 && strncmp(comm, "iou-sqp", 7) == 0)
+			r = -EBUSY;
+		close(fd);
+	}
+	closedir(d);
+	return r;
+}
+
 int uring_check(void)
 {
 	struct rlimit rl;
@@ -59,6 +93,9 @@ int uring_check(void)
 	 */
 	if (probe(INT_MAX) != EBADF)
 		return 0;
+	if ((r = sqpoll_thread()) < 0)
+		return r;
+	r = 0;
 	if ((d = opendir("/proc/self/fd")) != NULL) {
 		while (r == 0 && (de = readdir(d)) != NULL) {
 			char *end;
@@ -70,7 +107,8 @@ int uring_check(void)
 		closedir(d);
 		return r;
 	}
-	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < SCAN_MAX ? (int)rl.rlim_cur
+	/* Descriptors above a lowered soft limit stay open: scan to the hard one. */
+	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < SCAN_MAX ? (int)rl.rlim_max
 	                                                                   : SCAN_MAX;
 	for (int fd = 0; fd < max; fd++)
 		if (is_ring(fd))
