@@ -259,11 +259,12 @@ static void *own_filter(void *arg)
 {
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	struct sock_fprog prog = {1, &allow};
+	int *done = arg;
 
-	(void)arg;
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-		return (void *)1;
+	__atomic_store_n(done,
+	                 syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ? 1 : -1,
+	                 __ATOMIC_SEQ_CST);
 	pause();
 	return NULL;
 }
@@ -271,9 +272,13 @@ static void *own_filter(void *arg)
 START_TEST(unsynchronisable_thread_fails_enter_cleanly)
 {
 	pthread_t t;
+	int done = 0;
 
-	ck_assert_int_eq(pthread_create(&t, NULL, own_filter, NULL), 0);
-	usleep(50000);
+	ck_assert_int_eq(pthread_create(&t, NULL, own_filter, &done), 0);
+	/* wait for the filter itself, not for a guess at the scheduler */
+	while (__atomic_load_n(&done, __ATOMIC_SEQ_CST) == 0)
+		sched_yield();
+	ck_assert_int_eq(done, 1);
 	ck_assert_fails(cap_enter(), EBUSY);
 	ck_assert(!cap_sandboxed());
 	ck_assert_int_ge(open("/etc/passwd", O_RDONLY), 0);
