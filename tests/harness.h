@@ -6,6 +6,11 @@
 #ifndef CAPSICUM_TEST_HARNESS_H
 #define CAPSICUM_TEST_HARNESS_H
 
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +63,24 @@ static inline long int80(long nr, long a, long b, long c)
 	                 : "a"(nr), "b"(a), "c"(b), "d"(c)
 	                 : "r8", "r9", "r10", "r11", "memory", "cc");
 	return ret;
+}
+
+/*
+ * The kernel-only configuration (architecture brief 3), as a process gets
+ * it under a foreign seccomp listener: install one that routes nothing,
+ * so that the library cannot install its own and runs without a
+ * supervisor.  Call before the first limit or cap_enter.  The listener
+ * stays open: closing it would free the chain for another.
+ */
+static inline void force_kernel_only(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = {1, &allow};
+	long fd;
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	ck_assert_int_ge(fd, 0);
 }
 
 /* Each test file defines `static Suite *make_suite(void)` and uses this main. */

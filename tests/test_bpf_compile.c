@@ -22,11 +22,16 @@
 
 #include "arch/arch.h"
 #include "bpf/asm.h"
+#include "capmode/compile.h"
+#include "capmode/policy.h"
 #include "rights/compile.h"
+#include "supervisor/route.h"
 #include "rights/rules.h"
 #include "rights/state.h"
 
 #include "harness.h"
+#include "supervisor/ctl.h"
+#define CTL_PRCTL_FOR_TEST CTL_PRCTL
 
 /* --- A classic BPF interpreter for the instructions the assembler emits. --- */
 
@@ -85,7 +90,7 @@ static uint32_t lo(uint64_t v)
 
 static bool has(const struct fd_state *st, uint64_t need)
 {
-	if (need == RIGHT_NEVER)
+	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP)
 		return false;
 	if (need == 0)
 		return true;
@@ -291,7 +296,7 @@ static uint64_t random_arg(const struct fd_state *st, uint32_t fd)
 	    0xAB00,     /* NBD_SET_SOCK */
 	    5,          /* FSCONFIG_SET_FD */
 	    PR_SET_MM,
-	    4,          /* PERF_FLAG_PID_CGROUP */
+	    4, /* PERF_FLAG_PID_CGROUP */
 	    QUERY_CMD,
 	    CLONE_FILES,
 	    CLONE_FILES | CLONE_THREAD,
@@ -326,10 +331,9 @@ static uint64_t random_arg(const struct fd_state *st, uint32_t fd)
 static int random_nr(void)
 {
 	if (rnd() % 4 == 0) {
-		static const int special[] = {NR_fcntl,   NR_ioctl,     NR_mmap,    NR_read,
-		                              NR_write,   NR_clone,     NR_clone3,  NR_seccomp,
-		                              NR_io_submit, NR_prctl,   NR_fsconfig,
-		                              NR_perf_event_open};
+		static const int special[] = {
+		    NR_fcntl,  NR_ioctl,   NR_mmap,      NR_read,  NR_write,    NR_clone,
+		    NR_clone3, NR_seccomp, NR_io_submit, NR_prctl, NR_fsconfig, NR_perf_event_open};
 		return special[rnd() % ARRAY_LEN(special)];
 	}
 	if (rnd() % 8 == 0)
@@ -346,7 +350,7 @@ START_TEST(compiled_filters_match_the_model)
 
 		random_state(&st);
 		bpf_init(&a);
-		ck_assert_int_eq(rights_compile(&a, (int)fd, &st), 0);
+		ck_assert_int_eq(rights_compile(&a, (int)fd, &st, false), 0);
 		for (int c = 0; c < 2000; c++) {
 			struct seccomp_data d = {.nr = random_nr(), .arch = CAPSICUM_AUDIT_ARCH};
 
@@ -379,7 +383,7 @@ START_TEST(each_rule_row_denies_without_its_right)
 		if (r->nr < 0)
 			continue;
 		state_full(&st);
-		if (r->need != RIGHT_NEVER) {
+		if (r->need != RIGHT_NEVER && r->need != RIGHT_LOOKUP) {
 			cap_rights_init(&need, r->need);
 			cap_rights_remove(&st.rights, &need);
 		} else {
@@ -391,7 +395,7 @@ START_TEST(each_rule_row_denies_without_its_right)
 		if (r->cond_arg == r->fdarg && r->cond != WHEN_ALWAYS)
 			continue; /* no such row today; the model test covers it */
 		bpf_init(&a);
-		ck_assert_int_eq(rights_compile(&a, 7, &st), 0);
+		ck_assert_int_eq(rights_compile(&a, 7, &st, false), 0);
 		ck_assert_msg(run(&a, &d) == DENY, "row %u (nr %d arg %u) not denied", i, r->nr,
 		              r->fdarg);
 		d.args[r->fdarg] = 8;
@@ -404,11 +408,11 @@ END_TEST
 START_TEST(worst_case_sizes_fit)
 {
 	static const uint64_t rights[] = {
-		CAP_READ,	 CAP_WRITE,	CAP_SEEK,	CAP_MMAP,	CAP_FSTAT,
-		CAP_FCNTL,	 CAP_IOCTL,	CAP_EVENT,	CAP_SEND,	CAP_RECV,
-		CAP_CONNECT,	 CAP_FCHMOD,	CAP_FCHOWN,	CAP_FSYNC,	CAP_FTRUNCATE,
-		CAP_FEXECVE,	 CAP_LOOKUP,	CAP_KQUEUE_EVENT, CAP_PDKILL,	CAP_EXTATTR_GET,
-		CAP_INOTIFY_ADD, CAP_FUTIMES, CAP_SETSOCKOPT, CAP_PDWAIT,	CAP_FLOCK,
+	    CAP_READ,        CAP_WRITE,   CAP_SEEK,         CAP_MMAP,   CAP_FSTAT,
+	    CAP_FCNTL,       CAP_IOCTL,   CAP_EVENT,        CAP_SEND,   CAP_RECV,
+	    CAP_CONNECT,     CAP_FCHMOD,  CAP_FCHOWN,       CAP_FSYNC,  CAP_FTRUNCATE,
+	    CAP_FEXECVE,     CAP_LOOKUP,  CAP_KQUEUE_EVENT, CAP_PDKILL, CAP_EXTATTR_GET,
+	    CAP_INOTIFY_ADD, CAP_FUTIMES, CAP_SETSOCKOPT,   CAP_PDWAIT, CAP_FLOCK,
 	};
 	size_t largest = 0;
 	struct fd_state st;
@@ -433,7 +437,7 @@ START_TEST(worst_case_sizes_fit)
 			if (!has(&st, CAP_FCNTL))
 				st.fcntls = 0;
 			bpf_init(&a);
-			ck_assert_int_eq(rights_compile(&a, 3, &st), 0);
+			ck_assert_int_eq(rights_compile(&a, 3, &st, false), 0);
 			ck_assert_msg(a.len < 380, "right %zu%s: %zu instructions", i,
 			              complement ? " removed" : " alone", a.len);
 			largest = a.len > largest ? a.len : largest;
@@ -442,14 +446,13 @@ START_TEST(worst_case_sizes_fit)
 	}
 	printf("largest filter for one right, or all but one: %zu instructions\n", largest);
 
-
 	/* No rights at all. */
 	state_full(&st);
 	cap_rights_init(&st.rights);
 	st.nioctls = 0;
 	st.fcntls = 0;
 	bpf_init(&a);
-	ck_assert_int_eq(rights_compile(&a, 3, &st), 0);
+	ck_assert_int_eq(rights_compile(&a, 3, &st, false), 0);
 	printf("filter for no rights: %zu instructions\n", a.len);
 	ck_assert_uint_lt(a.len, 1200);
 	bpf_free(&a);
@@ -460,7 +463,7 @@ START_TEST(worst_case_sizes_fit)
 	for (int i = 0; i < st.nioctls; i++)
 		st.ioctls[i] = 0xC0000000u + (uint32_t)i;
 	bpf_init(&a);
-	ck_assert_int_eq(rights_compile(&a, 3, &st), 0);
+	ck_assert_int_eq(rights_compile(&a, 3, &st, false), 0);
 	printf("filter for 256 ioctls: %zu instructions\n", a.len);
 	ck_assert_uint_le(a.len, BPF_MAXINSNS);
 	bpf_free(&a);
@@ -472,7 +475,7 @@ START_TEST(worst_case_sizes_fit)
 	st.nioctls = 3;
 	st.fcntls = CAP_FCNTL_GETFL;
 	bpf_init(&a);
-	ck_assert_int_eq(rights_compile(&a, 1, &st), 0);
+	ck_assert_int_eq(rights_compile(&a, 1, &st, false), 0);
 	printf("filter for stdio rights: %zu instructions\n", a.len);
 	bpf_free(&a);
 }
@@ -488,7 +491,7 @@ START_TEST(process_wide_verdicts)
 	state_full(&st);
 	cap_rights_clear(&st.rights, CAP_FCHROOT); /* a limit that touches no call */
 	bpf_init(&a);
-	ck_assert_int_eq(rights_compile(&a, 3, &st), 0);
+	ck_assert_int_eq(rights_compile(&a, 3, &st, false), 0);
 	d.nr = NR_read;
 	ck_assert_uint_eq(run(&a, &d), ALLOW);
 	d.nr = NR_read | (int)CAPSICUM_NR_X32_BIT;
@@ -534,8 +537,9 @@ START_TEST(tables_are_well_formed)
 	for (unsigned i = 0; i < fd_rules_count; i++) {
 		ck_assert_uint_lt(fd_rules[i].fdarg, 6);
 		ck_assert_uint_lt(fd_rules[i].cond_arg, 6);
-		ck_assert(fd_rules[i].need == RIGHT_NEVER || fd_rules[i].need == 0 ||
-		          CAPIDXBIT(fd_rules[i].need) == 1 || CAPIDXBIT(fd_rules[i].need) == 2);
+		ck_assert(fd_rules[i].need == RIGHT_NEVER || fd_rules[i].need == RIGHT_LOOKUP ||
+		          fd_rules[i].need == 0 || CAPIDXBIT(fd_rules[i].need) == 1 ||
+		          CAPIDXBIT(fd_rules[i].need) == 2);
 		for (unsigned j = i + 1; j < fd_rules_count; j++)
 			ck_assert_msg(memcmp(&fd_rules[i], &fd_rules[j], sizeof(fd_rules[i])) != 0,
 			              "rows %u and %u are identical", i, j);
@@ -543,6 +547,86 @@ START_TEST(tables_are_well_formed)
 	for (unsigned i = 0; i < fcntl_rules_count; i++)
 		for (unsigned j = i + 1; j < fcntl_rules_count; j++)
 			ck_assert_uint_ne(fcntl_rules[i].cmd, fcntl_rules[j].cmd);
+}
+END_TEST
+
+/*
+ * The listener filter never changes, so everything the other filters leave
+ * to the supervisor must be routed by it: where capability mode allows a
+ * call only because a supervisor serves it, and where a rights filter
+ * skips a lookup rule, the listener must return USER_NOTIF.  Otherwise
+ * the call would run unchecked in the kernel.
+ */
+static uint64_t routed_arg(void)
+{
+	static const uint64_t vals[] = {(uint32_t)AT_FDCWD,
+	                                0xffffffff00000000ull | (uint32_t)AT_FDCWD,
+	                                0,
+	                                3,
+	                                7,
+	                                0x100000007ull,
+	                                CTL_PRCTL_FOR_TEST,
+	                                0x1000};
+
+	return rnd() % 4 == 0 ? rnd() : vals[rnd() % ARRAY_LEN(vals)];
+}
+
+START_TEST(listener_routes_what_others_leave_to_it)
+{
+	struct bpf_asm lis, sup, ko, lim;
+	struct fd_state st;
+	unsigned checked = 0;
+
+	bpf_init(&lis);
+	bpf_init(&sup);
+	bpf_init(&ko);
+	ck_assert_int_eq(listener_compile(&lis), 0);
+	ck_assert_int_eq(capmode_compile(&sup, RK_SERVED), 0);
+	ck_assert_int_eq(capmode_compile(&ko, 0), 0);
+	state_full(&st);
+	cap_rights_clear(&st.rights, CAP_FCHROOT); /* limited, every lookup right kept */
+	bpf_init(&lim);
+	ck_assert_int_eq(rights_compile(&lim, 7, &st, true), 0);
+	for (int iter = 0; iter < 200000; iter++) {
+		int nr = rnd() % 2 ? cm_rules[rnd() % cm_rules_count].nr : random_nr();
+		struct seccomp_data d = {.nr = nr, .arch = CAPSICUM_AUDIT_ARCH};
+		uint32_t l;
+
+		if (nr < 0)
+			continue;
+		for (int i = 0; i < 6; i++)
+			d.args[i] = routed_arg();
+		l = run(&lis, &d);
+		ck_assert(l == SECCOMP_RET_ALLOW || l == SECCOMP_RET_USER_NOTIF);
+		if (run(&sup, &d) == SECCOMP_RET_ALLOW && run(&ko, &d) != SECCOMP_RET_ALLOW) {
+			ck_assert_msg(l == SECCOMP_RET_USER_NOTIF, "capmode leaves nr %u unrouted",
+			              d.nr);
+			checked++;
+		}
+	}
+	/* Every rights row the supervisor may take over, with fd 7 in its slot. */
+	for (unsigned i = 0; i < fd_rules_count; i++) {
+		const struct fd_rule *r = &fd_rules[i];
+		struct seccomp_data d = {.nr = r->nr, .arch = CAPSICUM_AUDIT_ARCH};
+
+		if (r->nr < 0 || r->need != RIGHT_LOOKUP)
+			continue;
+		for (int a = 0; a < 6; a++)
+			d.args[a] = (uint32_t)AT_FDCWD;
+		d.args[r->fdarg] = 7;
+		if (r->cond == WHEN_PTR_SET)
+			d.args[r->cond_arg] = 0x1000;
+		else
+			d.args[r->fdarg + 1] = 0x1000; /* the path */
+		ck_assert_msg(run(&lim, &d) == ALLOW, "row %u still refused", i);
+		ck_assert_msg(run(&lis, &d) == SECCOMP_RET_USER_NOTIF, "row %u unrouted", i);
+		checked++;
+	}
+	ck_assert_uint_gt(checked, 1000);
+	bpf_free(&lis);
+	bpf_free(&sup);
+	bpf_free(&ko);
+	bpf_free(&lim);
 }
 END_TEST
 
@@ -557,6 +641,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, worst_case_sizes_fit);
 	tcase_add_test(tc, process_wide_verdicts);
 	tcase_add_test(tc, tables_are_well_formed);
+	tcase_add_test(tc, listener_routes_what_others_leave_to_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

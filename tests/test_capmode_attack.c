@@ -107,6 +107,7 @@ START_TEST(at_fdcwd_with_high_word)
 {
 	struct stat sb;
 
+	force_kernel_only();
 	ENTER();
 	ck_assert_fails(syscall(SYS_openat, HIGH(AT_FDCWD), "/etc/passwd", O_RDONLY), ECAPMODE);
 	ck_assert_fails(syscall(SYS_newfstatat, HIGH(AT_FDCWD), NULL, &sb, AT_EMPTY_PATH),
@@ -125,6 +126,7 @@ START_TEST(absolute_path_beside_a_directory_descriptor)
 	struct stat sb;
 	char buf[256];
 
+	force_kernel_only();
 	ENTER();
 	ck_assert_fails(openat(d, "/etc/passwd", O_RDONLY), ECAPMODE);
 	ck_assert_fails(syscall(SYS_newfstatat, d, "/etc/passwd", &sb, 0), ECAPMODE);
@@ -139,11 +141,12 @@ START_TEST(absolute_path_beside_a_directory_descriptor)
 END_TEST
 
 /* Without the supervisor, lookups beneath a directory fail closed. */
-START_TEST(documented_gap_lookup_beneath_directory_needs_supervisor)
+START_TEST(kernel_only_lookup_beneath_directory_fails_closed)
 {
 	int d = dir_fd();
 	struct stat sb;
 
+	force_kernel_only();
 	ENTER();
 	ck_assert_fails(openat(d, ".", O_RDONLY), ECAPMODE);
 	ck_assert_fails(syscall(SYS_newfstatat, d, ".", &sb, 0), ECAPMODE);
@@ -250,8 +253,9 @@ START_TEST(signals_to_other_processes)
 END_TEST
 
 /* FreeBSD lets a process signal itself; here that needs the supervisor. */
-START_TEST(documented_gap_signal_to_self_needs_supervisor)
+START_TEST(kernel_only_signal_to_self_fails_closed)
 {
+	force_kernel_only();
 	ENTER();
 	ck_assert_fails(kill(getpid(), 0), ECAPMODE);
 	ck_assert_fails(raise(0), ECAPMODE);
@@ -462,8 +466,7 @@ START_TEST(signal_routes_through_descriptors)
 	ck_assert_fails(ioctl(sv[0], FIOSETOWN, &pid), ECAPMODE);
 	ck_assert_fails(ioctl(sv[0], SIOCSPGRP, &pid), ECAPMODE);
 	ck_assert_fails(ioctl(sv[0], TIOCSPGRP, &pid), ECAPMODE);
-	ck_assert_fails(getsockopt(sv[0], SOL_SOCKET, 77 /* SO_PEERPIDFD */, &pfd, &len),
-	                ECAPMODE);
+	ck_assert_fails(getsockopt(sv[0], SOL_SOCKET, 77 /* SO_PEERPIDFD */, &pfd, &len), ECAPMODE);
 	ck_assert_fails(setsockopt(sv[0], SOL_SOCKET, 76 /* SO_PASSPIDFD */, &one, sizeof(one)),
 	                ECAPMODE);
 	ck_assert_fails(syscall(SYS_pidfd_send_signal, 0, 0, NULL, 4 /* PROCESS_GROUP */),
@@ -499,10 +502,10 @@ END_TEST
 START_TEST(forged_mode_answer_does_not_skip_enter)
 {
 	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_chdir, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1999),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_chdir, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1999),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog fprog = {ARRAY_LEN(prog), prog};
 
@@ -524,14 +527,14 @@ static Suite *make_suite(void)
 	tcase_add_test(ns, current_and_root_directory);
 	tcase_add_test(ns, at_fdcwd_with_high_word);
 	tcase_add_test(ns, absolute_path_beside_a_directory_descriptor);
-	tcase_add_test(ns, documented_gap_lookup_beneath_directory_needs_supervisor);
+	tcase_add_test(ns, kernel_only_lookup_beneath_directory_fails_closed);
 	tcase_add_test(ns, ipc_namespaces);
 	tcase_add_test(ns, namespaces_and_mounts);
 	tcase_add_test(net, network_addresses);
 	tcase_add_test(net, documented_gap_sendmsg_needs_supervisor);
 	tcase_add_test(net, sockets_of_refused_kinds);
 	tcase_add_test(proc, signals_to_other_processes);
-	tcase_add_test(proc, documented_gap_signal_to_self_needs_supervisor);
+	tcase_add_test(proc, kernel_only_signal_to_self_fails_closed);
 	tcase_add_test(proc, other_processes);
 	tcase_add_test(proc, clone_sharing_the_descriptor_table);
 	tcase_add_test(proc, documented_deviation_wait_for_own_children);

@@ -23,7 +23,7 @@
 
 #define MAX_CALLS 512
 
-static uint32_t action(const struct cm_rule *r, uint32_t route_action)
+static uint32_t action(const struct cm_rule *r, unsigned served)
 {
 	switch (r->act) {
 	case CM_ALLOW:
@@ -31,7 +31,7 @@ static uint32_t action(const struct cm_rule *r, uint32_t route_action)
 	case CM_DENY:
 		return RET_ERRNO(ECAPMODE);
 	case CM_ROUTE:
-		return route_action;
+		return (served & (1u << r->route)) ? SECCOMP_RET_ALLOW : RET_ERRNO(ECAPMODE);
 	case CM_ENOSYS:
 		return RET_ERRNO(ENOSYS);
 	case CM_QUERY:
@@ -99,13 +99,13 @@ static void emit_test(struct bpf_asm *a, const struct cm_rule *r, int next)
 }
 
 /* The rules of one call, cm_rules[lo, hi): first test that holds decides. */
-static void emit_block(struct bpf_asm *a, unsigned lo, unsigned hi, uint32_t route_action)
+static void emit_block(struct bpf_asm *a, unsigned lo, unsigned hi, unsigned served)
 {
 	for (unsigned i = lo; i < hi; i++) {
 		int next = bpf_label(a);
 
 		emit_test(a, &cm_rules[i], next);
-		bpf_ret(a, action(&cm_rules[i], route_action));
+		bpf_ret(a, action(&cm_rules[i], served));
 		bpf_bind(a, next);
 		if (cm_rules[i].test == CT_ALWAYS)
 			return;
@@ -126,7 +126,7 @@ static int cmp_span(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-int capmode_compile(struct bpf_asm *a, uint32_t route_action)
+int capmode_compile(struct bpf_asm *a, unsigned served)
 {
 	struct span spans[MAX_CALLS];
 	struct bpf_case cases[MAX_CALLS];
@@ -149,7 +149,7 @@ int capmode_compile(struct bpf_asm *a, uint32_t route_action)
 
 		CAPSICUM_CHECK(i == 0 || spans[i - 1].nr != spans[i].nr);
 		if (spans[i].hi - spans[i].lo == 1 && first->test == CT_ALWAYS) {
-			cases[i] = (struct bpf_case){spans[i].nr, -1, action(first, route_action)};
+			cases[i] = (struct bpf_case){spans[i].nr, -1, action(first, served)};
 		} else {
 			spans[i].label = bpf_label(a);
 			cases[i] = (struct bpf_case){spans[i].nr, spans[i].label, 0};
@@ -161,7 +161,7 @@ int capmode_compile(struct bpf_asm *a, uint32_t route_action)
 	for (size_t i = 0; i < n; i++) {
 		if (spans[i].label >= 0) {
 			bpf_bind(a, spans[i].label);
-			emit_block(a, spans[i].lo, spans[i].hi, route_action);
+			emit_block(a, spans[i].lo, spans[i].hi, served);
 		}
 	}
 	return bpf_finish(a);

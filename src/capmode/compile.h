@@ -5,10 +5,12 @@
 #include "../bpf/asm.h"
 
 /*
- * The capability-mode filter.  route_action is what calls that need the
- * supervisor get: SECCOMP_RET_USER_NOTIF when one listens, or
- * ERRNO(ECAPMODE) in the kernel-only configuration.  0 or -errno.
+ * The capability-mode filter.  served is the set of route kinds
+ * (1 << RK_*) a supervisor serves: calls it routes are allowed here, so
+ * that the listener filter's USER_NOTIF decides them (an ERRNO here would
+ * outrank it).  0 is the kernel-only configuration: they fail with
+ * ECAPMODE.  0 or -errno.
  */
-CAPSICUM_HIDDEN int capmode_compile(struct bpf_asm *a, uint32_t route_action);
+CAPSICUM_HIDDEN int capmode_compile(struct bpf_asm *a, unsigned served);
 
 #endif

@@ -7,27 +7,30 @@
  * the mode: the filter itself answers cap_getmode()'s probe, so a child or
  * a new program image knows it too, and no write to memory can undo it.
  *
- * This is the kernel-only configuration of the architecture brief (3):
- * complete on its own, with everything that would need the supervisor
- * (lookups beneath a directory descriptor, sendmsg, signals to the
- * caller's own process) failing with ECAPMODE.
+ * With a supervisor (supervisor/client.c), the calls it serves -- lookups
+ * beneath a directory descriptor, signals to the caller's own process --
+ * are left to the listener filter, and the supervisor learns the mode from
+ * the hard RLIMIT_RTTIME set here (supervisor/ctl.h).  Without one, the
+ * kernel-only configuration of the architecture brief (3): complete on its
+ * own, with those calls failing with ECAPMODE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pthread.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include <sys/capsicum.h>
 
 #include "../arch/arch.h"
 #include "../bpf/dispatch.h"
+#include "../lock.h"
 #include "../rights/uring.h"
 #include "../seccomp/install.h"
+#include "../supervisor/client.h"
+#include "../supervisor/ctl.h"
 #include "compile.h"
 #include "policy.h"
-
-static pthread_mutex_t enter_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * chdir(NULL): EFAULT from the kernel, CAPMODE_ANSWER from the filter.  A
@@ -37,6 +40,21 @@ static pthread_mutex_t enter_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool in_capmode(void)
 {
 	return syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER;
+}
+
+/* Lower the hard RLIMIT_RTTIME to the mark: 0 or -errno. */
+static int mark(void)
+{
+	struct rlimit lim;
+
+	if (syscall(SYS_getrlimit, RLIMIT_RTTIME, &lim) != 0)
+		return -errno;
+	if (lim.rlim_max <= CAPMODE_MARK)
+		return 0;
+	lim.rlim_max = CAPMODE_MARK;
+	if (lim.rlim_cur > CAPMODE_MARK)
+		lim.rlim_cur = CAPMODE_MARK;
+	return setrlimit(RLIMIT_RTTIME, &lim) == 0 ? 0 : -errno;
 }
 
 int cap_enter(void)
@@ -50,17 +68,20 @@ int cap_enter(void)
 	 * stacks one more identical filter, which changes nothing but the
 	 * instruction budget.
 	 */
-	pthread_mutex_lock(&enter_lock);
+	capsicum_lock();
 	/* An io_uring ring opened earlier would execute requests no filter sees. */
 	if ((r = uring_check()) != 0)
 		goto out;
 	bpf_init(&a);
-	r = capmode_compile(&a, RET_ERRNO(ECAPMODE));
+	r = capmode_compile(&a, sup_ensure() ? RK_SERVED : 0);
+	/* The mark goes first: the filter refuses changes to it. */
+	if (r == 0)
+		r = mark();
 	if (r == 0)
 		r = seccomp_install(&a);
 	bpf_free(&a);
 out:
-	pthread_mutex_unlock(&enter_lock);
+	capsicum_unlock();
 	if (r != 0) {
 		errno = -r;
 		return -1;

@@ -25,6 +25,7 @@
 #include <linux/seccomp.h>
 
 #include "../arch/arch.h"
+#include "../supervisor/ctl.h"
 #include "policy.h"
 
 /* clang-format off */
@@ -56,7 +57,8 @@
 			mask, {__VA_ARGS__}                                                        \
 	}
 #define ALLOW(call)        {NR_##call, CT_ALWAYS, 0, CM_ALLOW, 0, 0, {0}}
-#define ROUTE(call)        {NR_##call, CT_ALWAYS, 0, CM_ROUTE, 0, 0, {0}}
+#define ROUTE_AS(call, kind) {NR_##call, CT_ALWAYS, 0, CM_ROUTE, 0, 0, {0}, kind}
+#define ROUTE(call)        ROUTE_AS(call, RK_LOOKUP)
 #define ALLOW_IF(call, test, arg, ...) R(call, test, arg, CM_ALLOW, 0, __VA_ARGS__)
 #define DENY_IF(call, test, arg, ...)  R(call, test, arg, CM_DENY, 0, __VA_ARGS__)
 /* The current directory is a global name: AT_FDCWD is refused outright. */
@@ -102,10 +104,11 @@ const struct cm_rule cm_rules[] = {
 	NO_CWD(newfstatat, 0), ALLOW_IF(newfstatat, CT_PTR_NULL, 1, 0), ROUTE(newfstatat),
 	NO_CWD(statx, 0), ALLOW_IF(statx, CT_PTR_NULL, 1, 0), ROUTE(statx),
 	NO_CWD(utimensat, 0), ALLOW_IF(utimensat, CT_PTR_NULL, 1, 0), ROUTE(utimensat),
+	NO_CWD(futimesat, 0), ALLOW_IF(futimesat, CT_PTR_NULL, 1, 0), ROUTE(futimesat),
 
 	/* Lookups beneath a directory descriptor. */
 	LOOKUP(openat, 0), LOOKUP(openat2, 0), LOOKUP(faccessat, 0), LOOKUP(faccessat2, 0),
-	LOOKUP(fchmodat, 0), LOOKUP(fchmodat2, 0), LOOKUP(fchownat, 0), LOOKUP(futimesat, 0),
+	LOOKUP(fchmodat, 0), LOOKUP(fchmodat2, 0), LOOKUP(fchownat, 0),
 	LOOKUP(mkdirat, 0), LOOKUP(mknodat, 0), LOOKUP(readlinkat, 0), LOOKUP(unlinkat, 0),
 	LOOKUP(symlinkat, 1), LOOKUP(getxattrat, 0), LOOKUP(setxattrat, 0),
 	LOOKUP(listxattrat, 0), LOOKUP(removexattrat, 0), LOOKUP(file_getattr, 0),
@@ -151,8 +154,15 @@ const struct cm_rule cm_rules[] = {
 	ALLOW(uname), ALLOW(sysinfo), ALLOW(getrandom), ALLOW(lsm_get_self_attr),
 	ALLOW(lsm_list_modules),
 
-	/* Resources and scheduling, of the caller only (pid 0). */
-	ALLOW(getrlimit), ALLOW(setrlimit), ALLOW_IF(prlimit64, CT_EQ, 0, 0),
+	/*
+	 * Resources and scheduling, of the caller only (pid 0).  The hard
+	 * RLIMIT_RTTIME marks capability mode for the supervisor (ctl.h):
+	 * nobody may change it, not even root.
+	 */
+	DENY_IF(setrlimit, CT_EQ, 0, RLIMIT_RTTIME), ALLOW(setrlimit),
+	DENY_IF(prlimit64, CT_NE, 0, 0), ALLOW_IF(prlimit64, CT_PTR_NULL, 2, 0),
+	DENY_IF(prlimit64, CT_EQ, 1, RLIMIT_RTTIME), ALLOW(prlimit64),
+	ALLOW(getrlimit),
 	ALLOW(getrusage), ALLOW(times),
 	DENY_IF(getpriority, CT_NE, 0, PRIO_PROCESS), ALLOW_IF(getpriority, CT_EQ, 1, 0),
 	DENY_IF(setpriority, CT_NE, 0, PRIO_PROCESS), ALLOW_IF(setpriority, CT_EQ, 1, 0),
@@ -172,6 +182,8 @@ const struct cm_rule cm_rules[] = {
 	ALLOW_IF(sched_rr_get_interval, CT_EQ, 0, 0),
 	ALLOW(sched_get_priority_max), ALLOW(sched_get_priority_min),
 
+	/* The library's requests to its supervisor (supervisor/ctl.h). */
+	{NR_prctl, CT_EQ, 0, CM_ROUTE, 1, 0, {CTL_PRCTL}, RK_CTL},
 	/* prctl: options that concern only the caller and cannot widen it. */
 	ALLOW_IF(prctl, CT_IN, 0, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
 	         PR_GET_KEEPCAPS, PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP),
@@ -191,8 +203,8 @@ const struct cm_rule cm_rules[] = {
 	ALLOW(signalfd), ALLOW(signalfd4),
 	DENY_IF(pidfd_send_signal, CT_ANY_BITS, 3, PIDFD_SIGNAL_PROCESS_GROUP_),
 	ALLOW(pidfd_send_signal),
-	ROUTE(kill), ROUTE(tkill), ROUTE(tgkill), ROUTE(rt_sigqueueinfo),
-	ROUTE(rt_tgsigqueueinfo),
+	ROUTE_AS(kill, RK_SIGNAL), ROUTE_AS(tkill, RK_SIGNAL), ROUTE_AS(tgkill, RK_SIGNAL),
+	ROUTE_AS(rt_sigqueueinfo, RK_SIGNAL), ROUTE_AS(rt_tgsigqueueinfo, RK_SIGNAL),
 
 	/* Time: global clocks to read, and the caller's own CPU clocks. */
 	ALLOW(gettimeofday), ALLOW(time), ALLOW(nanosleep), ALLOW(getitimer), ALLOW(setitimer),
@@ -238,7 +250,7 @@ const struct cm_rule cm_rules[] = {
 	ALLOW_IF(setsockopt, CT_LT, 2, NF_BASE_CTL_),
 	ALLOW(recvfrom), ALLOW(recvmsg), ALLOW(recvmmsg),
 	ALLOW_IF(sendto, CT_PTR_NULL, 4, 0),
-	ROUTE(sendmsg), ROUTE(sendmmsg),
+	ROUTE_AS(sendmsg, RK_SEND), ROUTE_AS(sendmmsg, RK_SEND),
 };
 /* clang-format on */
 

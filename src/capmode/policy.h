@@ -17,11 +17,12 @@
 #include <stdint.h>
 
 #include "../internal.h"
+#include "../supervisor/route.h"
 
 enum cm_action {
 	CM_ALLOW,
 	CM_DENY,   /* ECAPMODE */
-	CM_ROUTE,  /* needs the supervisor (lookups, memory); ECAPMODE without one */
+	CM_ROUTE,  /* the supervisor's (route.h, by kind); ECAPMODE without one */
 	CM_ENOSYS, /* clone3: the C library falls back to clone */
 	CM_QUERY,  /* the cap_getmode() probe: answers CAPMODE_ANSWER */
 };
@@ -48,6 +49,7 @@ struct cm_rule {
 	uint8_t nvals;
 	uint32_t mask; /* 0: the whole low word */
 	uint32_t vals[CM_VALS_MAX];
+	uint8_t route; /* CM_ROUTE: enum route_kind */
 };
 
 /* What chdir(NULL) fails with in capability mode (elsewhere: EFAULT). */

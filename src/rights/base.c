@@ -45,17 +45,17 @@
 	}
 
 /* Commands that name a descriptor inside their argument structure. */
-#define XFS_IOC_SWAPEXT_          0x586D /* 'X' 109 */
-#define XFS_IOC_EXCHANGE_RANGE_   0x5881 /* 'X' 129 */
-#define F2FS_IOC_MOVE_RANGE_      0xF509
-#define BTRFS_IOC_SNAP_CREATE_    0x9401
-#define BTRFS_IOC_SNAP_CREATE_V2_ 0x9417
-#define BTRFS_IOC_SEND_           0x9426
-#define LOOP_CONFIGURE_           0x4C0A
-#define FUSE_DEV_IOC_CLONE_       0xE500
+#define XFS_IOC_SWAPEXT_           0x586D /* 'X' 109 */
+#define XFS_IOC_EXCHANGE_RANGE_    0x5881 /* 'X' 129 */
+#define F2FS_IOC_MOVE_RANGE_       0xF509
+#define BTRFS_IOC_SNAP_CREATE_     0x9401
+#define BTRFS_IOC_SNAP_CREATE_V2_  0x9417
+#define BTRFS_IOC_SEND_            0x9426
+#define LOOP_CONFIGURE_            0x4C0A
+#define FUSE_DEV_IOC_CLONE_        0xE500
 #define FUSE_DEV_IOC_BACKING_OPEN_ 0xE501
-#define UDMABUF_CREATE_           0x7542
-#define UDMABUF_CREATE_LIST_      0x7543
+#define UDMABUF_CREATE_            0x7542
+#define UDMABUF_CREATE_LIST_       0x7543
 
 /* clang-format off */
 const struct proc_rule proc_rules[] = {

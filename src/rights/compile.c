@@ -40,13 +40,14 @@ struct compiler {
 	struct bpf_asm *a;
 	uint32_t fd;
 	const struct fd_state *st;
+	bool route_lookups;
 };
 
 static bool holds(const struct fd_state *st, uint64_t need)
 {
 	int idx;
 
-	if (need == RIGHT_NEVER)
+	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP)
 		return false;
 	if (need == 0)
 		return true;
@@ -238,6 +239,8 @@ enum arg_status { ARG_FREE, ARG_ALWAYS, ARG_COND };
 
 static bool fails(const struct compiler *c, const struct fd_rule *r, int nr, unsigned arg)
 {
+	if (r->need == RIGHT_LOOKUP && c->route_lookups)
+		return false;
 	return r->nr == nr && r->fdarg == arg && !holds(c->st, r->need);
 }
 
@@ -409,7 +412,8 @@ static void emit_cond_rules(struct compiler *c, int nr, unsigned arg, int next)
 			uint32_t vals[FD_RULES_MAX];
 			int deny = bpf_label(c->a);
 
-			while (j < n && run[j]->cond == WHEN_EQ && run[j]->cond_arg == run[i]->cond_arg)
+			while (j < n && run[j]->cond == WHEN_EQ &&
+			       run[j]->cond_arg == run[i]->cond_arg)
 				j++;
 			for (unsigned k = i; k < j; k++)
 				vals[k - i] = run[k]->cond_val;
@@ -466,9 +470,9 @@ static void emit_args_check(struct compiler *c, unsigned args)
 	bpf_ret(c->a, DENY);
 }
 
-int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st)
+int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st, bool route_lookups)
 {
-	struct compiler c = {a, (uint32_t)fd, st};
+	struct compiler c = {a, (uint32_t)fd, st, route_lookups};
 	int nrs[FD_RULES_MAX + 16], args_label[64];
 	struct call calls[FD_RULES_MAX + 16];
 	struct bpf_case cases[FD_RULES_MAX + 16];

@@ -8,7 +8,12 @@
 #include "../bpf/dispatch.h"
 #include "state.h"
 
-/* The filter for descriptor number fd in state st.  0 or -errno from bpf_finish. */
-CAPSICUM_HIDDEN int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st);
+/*
+ * The filter for descriptor number fd in state st; with route_lookups,
+ * RIGHT_LOOKUP rules are left to the supervisor.  0 or -errno from
+ * bpf_finish.
+ */
+CAPSICUM_HIDDEN int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st,
+                                   bool route_lookups);
 
 #endif

@@ -32,8 +32,10 @@
 		NR_##call, arg, cond, carg, cval, right                                            \
 	}
 
-/* A path lookup starting at the descriptor: refused until the supervisor resolves it. */
-#define LOOKUP(call, arg) RULE(call, arg, RIGHT_NEVER)
+/* A path lookup starting at the descriptor: the supervisor's, or refused. */
+#define LOOKUP(call, arg) RULE(call, arg, RIGHT_LOOKUP)
+/* Lookups nobody serves: file handles, mounts, fanotify, exec. */
+#define NEVER(call, arg) RULE(call, arg, RIGHT_NEVER)
 
 /* clang-format off */
 const struct fd_rule fd_rules[] = {
@@ -90,12 +92,12 @@ const struct fd_rule fd_rules[] = {
 	LOOKUP(setxattrat, 0),
 	LOOKUP(listxattrat, 0),
 	LOOKUP(removexattrat, 0),
-	LOOKUP(execveat, 0), /* fexecve: refused until the supervisor pins the file */
+	NEVER(execveat, 0), /* fexecve: refused until the supervisor pins the file */
 	/* futimens(fd) is utimensat(fd, NULL, ...); a path means a lookup. */
 	RULE_IF(utimensat, 0, WHEN_PTR_NULL, 1, 0, CAP_FUTIMES),
-	RULE_IF(utimensat, 0, WHEN_PTR_SET, 1, 0, RIGHT_NEVER),
+	RULE_IF(utimensat, 0, WHEN_PTR_SET, 1, 0, RIGHT_LOOKUP),
 	RULE_IF(futimesat, 0, WHEN_PTR_NULL, 1, 0, CAP_FUTIMES),
-	RULE_IF(futimesat, 0, WHEN_PTR_SET, 1, 0, RIGHT_NEVER),
+	RULE_IF(futimesat, 0, WHEN_PTR_SET, 1, 0, RIGHT_LOOKUP),
 
 	/* Lookups beneath the descriptor. */
 	LOOKUP(openat, 0),
@@ -113,15 +115,15 @@ const struct fd_rule fd_rules[] = {
 	LOOKUP(readlinkat, 0),
 	LOOKUP(fchmodat, 0),
 	LOOKUP(faccessat, 0),
-	LOOKUP(name_to_handle_at, 0),
-	LOOKUP(open_by_handle_at, 0),
-	LOOKUP(fanotify_mark, 3),
-	LOOKUP(open_tree, 0),
-	LOOKUP(open_tree_attr, 0),
-	LOOKUP(move_mount, 0),
-	LOOKUP(move_mount, 2),
-	LOOKUP(mount_setattr, 0),
-	LOOKUP(fspick, 0),
+	NEVER(name_to_handle_at, 0),
+	NEVER(open_by_handle_at, 0),
+	NEVER(fanotify_mark, 3),
+	NEVER(open_tree, 0),
+	NEVER(open_tree_attr, 0),
+	NEVER(move_mount, 0),
+	NEVER(move_mount, 2),
+	NEVER(mount_setattr, 0),
+	NEVER(fspick, 0),
 	LOOKUP(file_getattr, 0),
 	LOOKUP(file_setattr, 0),
 

@@ -5,7 +5,7 @@
  * for the new state.  A mutex makes read-check-install atomic among the
  * process's threads; without it two shrinks racing from the same state
  * would leave the newest filter answering for more rights than the
- * intersection the kernel enforces.
+ * intersection the kernel enforces (lock.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,39 +14,40 @@
 
 #include <sys/capsicum.h>
 
+#include "../lock.h"
 #include "../seccomp/install.h"
+#include "../supervisor/client.h"
 #include "compile.h"
 #include "state.h"
 #include "uring.h"
 
-static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-
-static void lock(void)
+static bool full(const struct fd_state *st)
 {
-	pthread_mutex_lock(&limit_lock);
-}
+	cap_rights_t all;
 
-static void unlock(void)
-{
-	pthread_mutex_unlock(&limit_lock);
-}
-
-/* A child forked while another thread held the lock must not inherit it held. */
-static void register_atfork(void)
-{
-	pthread_atfork(lock, unlock, unlock);
+	CAP_ALL(&all);
+	return memcmp(&st->rights, &all, sizeof(all)) == 0 && st->fcntls == CAP_FCNTL_ALL &&
+	       st->nioctls < 0;
 }
 
 static int install(int fd, const struct fd_state *st)
 {
 	struct bpf_asm a;
+	bool route;
 	int r;
 
 	if ((r = uring_check()) != 0)
 		return r;
+	/*
+	 * The listener filter must come before the first rights filter, which
+	 * refuses new listeners.  The supervisor learns of the limit before
+	 * the kernel enforces it; when it holds the file as a restricted
+	 * directory, lookups on the number are left to it.
+	 */
+	route = sup_ensure() && !full(st) &&
+	        sup_limit(fd, &st->rights, st->nioctls >= 0 || st->fcntls != CAP_FCNTL_ALL);
 	bpf_init(&a);
-	r = rights_compile(&a, fd, st);
+	r = rights_compile(&a, fd, st, route);
 	if (r == 0)
 		r = seccomp_install(&a);
 	bpf_free(&a);
@@ -81,8 +82,7 @@ static int change_state(int fd, narrow_fn narrow, const void *arg)
 	struct fd_state cur, next;
 	int r;
 
-	pthread_once(&atfork_once, register_atfork);
-	lock();
+	capsicum_lock();
 	r = state_load(fd, &cur);
 	if (r == 0) {
 		next = cur;
@@ -90,7 +90,7 @@ static int change_state(int fd, narrow_fn narrow, const void *arg)
 	}
 	if (r == 0 && !same_state(&cur, &next))
 		r = install(fd, &next);
-	unlock();
+	capsicum_unlock();
 	if (r != 0) {
 		errno = -r;
 		return -1;

@@ -31,13 +31,20 @@ enum rule_cond {
  */
 #define RIGHT_NEVER UINT64_MAX
 
+/*
+ * A lookup starting at the descriptor: refused like RIGHT_NEVER, unless
+ * the supervisor holds the file as a restricted directory and judges the
+ * lookup itself (the listener filter routes every such call, route.h).
+ */
+#define RIGHT_LOOKUP (UINT64_MAX - 1)
+
 struct fd_rule {
 	int nr;           /* system call, -1 if this architecture lacks it */
 	uint8_t fdarg;    /* argument that holds the descriptor */
 	uint8_t cond;     /* enum rule_cond */
 	uint8_t cond_arg; /* argument the condition reads */
 	uint32_t cond_val;
-	uint64_t need; /* one CAP_* value (one word), or RIGHT_NEVER */
+	uint64_t need; /* one CAP_* value (one word), RIGHT_NEVER or RIGHT_LOOKUP */
 };
 
 /*

@@ -12,4 +12,11 @@
  */
 CAPSICUM_HIDDEN int seccomp_install(const struct bpf_asm *a);
 
+/*
+ * The same for the filter that carries the process's one seccomp listener:
+ * its descriptor (close-on-exec), or -errno; EBUSY when the chain already
+ * has a listener, ESRCH when a thread could not be synchronised.
+ */
+CAPSICUM_HIDDEN int seccomp_install_listener(const struct bpf_asm *a);
+
 #endif

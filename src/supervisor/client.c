@@ -1,0 +1,152 @@
+/*
+ * Starting the supervisor (architecture brief 3).
+ *
+ *	HELLO answered        -> a listener of ours is already on the chain
+ *	                         (a parent started it; we are a child or a new
+ *	                         program image): use it
+ *	ENOSYS                -> our listener filter is there but nobody serves
+ *	                         it: kernel-only, and routed calls fail ENOSYS
+ *	EINVAL (no listener)  -> fork the supervisor, install the listener
+ *	                         filter, hand it the descriptor, drop ours
+ *
+ * The supervisor is forked before the listener filter exists, so its own
+ * calls are never routed to itself, and twice, so that it is nobody's
+ * child: a program's wait(-1) must not reap it.  Its listener descriptor
+ * exists in this process only between seccomp() and close(); a fork()
+ * meanwhile waits on the lock (lock.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "../seccomp/install.h"
+#include "client.h"
+#include "ctl.h"
+#include "route.h"
+
+enum { SUP_UNKNOWN, SUP_ACTIVE, SUP_NONE };
+
+/* Inherited by fork (the chain is too); reset by exec, which asks again. */
+static int state = SUP_UNKNOWN;
+
+static long ctl(int op, long a, long b, long c)
+{
+	return syscall(SYS_prctl, CTL_PRCTL, op, a, b, c);
+}
+
+static int send_fd(int sock, int fd)
+{
+	char byte = 'L';
+	struct iovec iov = {&byte, 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = {.msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = u.buf,
+	                   .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	memset(&u, 0, sizeof(u));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static pid_t fork_supervisor(int sock, int other)
+{
+	pid_t mid, sup = -1;
+	int st;
+
+	mid = fork();
+	if (mid < 0) {
+		close(sock);
+		return -1;
+	}
+	if (mid == 0) {
+		close(other);
+		if (fork() == 0)
+			supervisor_main(sock);
+		_exit(0);
+	}
+	while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(sock);
+	/* The supervisor announces itself: its pid, or end of file if it died. */
+	if (read(other, &sup, sizeof(sup)) != sizeof(sup))
+		return -1;
+	return sup;
+}
+
+static bool start(void)
+{
+	struct bpf_asm a;
+	int sv[2], lfd;
+	pid_t sup;
+	char ack;
+	bool ok = false;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return false;
+	sup = fork_supervisor(sv[1], sv[0]);
+	if (sup <= 0) {
+		close(sv[0]);
+		return false;
+	}
+	/* Where Yama restricts ptrace to ancestors, let the supervisor read us. */
+	(void)prctl(PR_SET_PTRACER, sup, 0, 0, 0);
+	bpf_init(&a);
+	lfd = listener_compile(&a) == 0 ? seccomp_install_listener(&a) : -1;
+	bpf_free(&a);
+	if (lfd >= 0) {
+		ok = send_fd(sv[0], lfd) == 0 && read(sv[0], &ack, 1) == 1;
+		close(lfd);
+	}
+	/* On failure the supervisor sees end of file and exits. */
+	close(sv[0]);
+	return ok;
+}
+
+bool sup_ensure(void)
+{
+	long r;
+
+	if (state != SUP_UNKNOWN)
+		return state == SUP_ACTIVE;
+	r = ctl(CTL_HELLO, 0, 0, 0);
+	if (r == CTL_MAGIC)
+		state = SUP_ACTIVE;
+	else if (r == -1 && errno == EINVAL)
+		state = start() ? SUP_ACTIVE : SUP_NONE;
+	else
+		state = SUP_NONE;
+	return state == SUP_ACTIVE;
+}
+
+bool sup_active(void)
+{
+	return state == SUP_ACTIVE;
+}
+
+bool sup_limit(int fd, const cap_rights_t *rights, bool restricted_more)
+{
+	int saved = errno;
+	long r;
+
+	if (state != SUP_ACTIVE)
+		return false;
+	r = ctl(CTL_LIMIT, fd, (long)rights->cr_rights[0], (long)rights->cr_rights[1]);
+	if (r == 1 && restricted_more)
+		r = ctl(CTL_RESTRICT, fd, 0, 0);
+	errno = saved;
+	return r == 1;
+}

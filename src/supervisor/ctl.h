@@ -1,0 +1,40 @@
+/*
+ * What the library and the supervisor agree on.
+ *
+ * Control requests are a prctl(2) with an option no kernel defines.  The
+ * listener filter sends it to the supervisor, which learns from the kernel
+ * who asks (the notification names the thread) and what (registers only);
+ * without a listener the kernel answers EINVAL.  So a request cannot be
+ * forged for another process, needs no descriptor that exec or closefrom()
+ * could lose, and an answer of CTL_MAGIC -- a positive value no seccomp
+ * ERRNO action can produce -- proves that a listener is there.
+ *
+ * Capability mode is marked where the supervisor can read it and the
+ * process cannot undo it: the hard RLIMIT_RTTIME, lowered to CAPMODE_MARK
+ * or below by cap_enter() before its filter goes in.  Hard limits only go
+ * down without CAP_SYS_RESOURCE, they are inherited by every child and
+ * kept across exec, and the capability-mode filter refuses RLIMIT_RTTIME
+ * changes even to root.  A process outside capability mode that lowered
+ * the limit itself is judged as if inside it: stricter, never looser.
+ */
+#ifndef CAPSICUM_SUPERVISOR_CTL_H
+#define CAPSICUM_SUPERVISOR_CTL_H
+
+#define CTL_PRCTL 0x43415053 /* "CAPS": prctl(CTL_PRCTL, op, a, b, c) */
+#define CTL_MAGIC 0x5a17     /* CTL_HELLO's answer */
+
+enum ctl_op {
+	CTL_HELLO = 1, /* -> CTL_MAGIC */
+	/*
+	 * (fd, rights word 0, rights word 1): fd's file is limited to these
+	 * rights.  -> 1 if the supervisor now holds it as a restricted
+	 * directory whose lookups it will judge, 0 if it is no directory.
+	 */
+	CTL_LIMIT = 2,
+	/* (fd): fd's ioctl list or fcntl mask was limited; as CTL_LIMIT. */
+	CTL_RESTRICT = 3,
+};
+
+#define CAPMODE_MARK (1ULL << 62) /* microseconds of real-time CPU: never reached */
+
+#endif

@@ -1,0 +1,637 @@
+/*
+ * Lookups beneath a directory descriptor (spec 2.9, 2.10), performed by the
+ * supervisor.
+ *
+ * Outside capability mode a lookup from an unrestricted directory is none
+ * of our business: the call continues in the kernel, a decision taken on
+ * registers and on the supervisor's records alone.  Every other lookup is
+ * strict-relative and the supervisor does it itself, never letting the
+ * caller's call continue once its memory was read:
+ *
+ *	copy the caller's directory descriptors (pidfd_getfd) and paths,
+ *	check that the notification is still pending (the reads were the
+ *	caller's), check the rights the record of each directory holds,
+ *	resolve with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS): the
+ *	object itself as an O_PATH descriptor for calls that act on it, the
+ *	parent directory for calls that create, remove or rename its last
+ *	component, then act on that with AT_EMPTY_PATH or a single name,
+ *	and hand back the result, a new descriptor through ADDFD.
+ *
+ * Escapes fail with ENOTCAPABLE (RESOLVE_BENEATH's EXDEV), as on FreeBSD.
+ * Nothing on procfs is served: its "self" resolves to the resolver, which
+ * is the supervisor.  Acting as the supervisor is acting as the caller only
+ * when their credentials match; otherwise the call fails with EACCES.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+
+#include <sys/capsicum.h>
+
+#include "../arch/arch.h"
+#include "records.h"
+#include "route.h"
+#include "serve.h"
+
+enum op {
+	OP_OPEN,
+	OP_OPEN2,
+	OP_STAT,
+	OP_STATX,
+	OP_ACCESS,
+	OP_ACCESS2,
+	OP_READLINK,
+	OP_CHMOD,
+	OP_CHMOD2,
+	OP_CHOWN,
+	OP_UTIMENS,
+	OP_FUTIMESAT,
+	OP_MKDIR,
+	OP_MKNOD,
+	OP_UNLINK,
+	OP_SYMLINK,
+	OP_LINK,
+	OP_RENAME,
+	OP_RENAME2,
+};
+
+#define NO_FLAGS 0xff
+
+/*
+ * Each call: the right its directory needs for a path (besides CAP_LOOKUP)
+ * and for AT_EMPTY_PATH with "" (the descriptor itself), its flags argument.
+ */
+struct lookup_call {
+	int nr;
+	uint8_t op;
+	uint8_t flags_arg;
+	uint64_t right, fd_right;
+};
+
+/* clang-format off */
+static const struct lookup_call calls[] = {
+	{NR_openat,     OP_OPEN,      2,        0,                 0},
+	{NR_openat2,    OP_OPEN2,     NO_FLAGS, 0,                 0},
+	{NR_newfstatat, OP_STAT,      3,        CAP_FSTATAT,       CAP_FSTAT},
+	{NR_statx,      OP_STATX,     2,        CAP_FSTATAT,       CAP_FSTAT},
+	{NR_faccessat,  OP_ACCESS,    NO_FLAGS, CAP_FSTATAT,       CAP_FSTAT},
+	{NR_faccessat2, OP_ACCESS2,   3,        CAP_FSTATAT,       CAP_FSTAT},
+	{NR_readlinkat, OP_READLINK,  NO_FLAGS, 0,                 0},
+	{NR_fchmodat,   OP_CHMOD,     NO_FLAGS, CAP_FCHMODAT,      CAP_FCHMOD},
+	{NR_fchmodat2,  OP_CHMOD2,    3,        CAP_FCHMODAT,      CAP_FCHMOD},
+	{NR_fchownat,   OP_CHOWN,     4,        CAP_FCHOWNAT,      CAP_FCHOWN},
+	{NR_utimensat,  OP_UTIMENS,   3,        CAP_FUTIMESAT,     CAP_FUTIMES},
+	{NR_futimesat,  OP_FUTIMESAT, NO_FLAGS, CAP_FUTIMESAT,     CAP_FUTIMES},
+	{NR_mkdirat,    OP_MKDIR,     NO_FLAGS, CAP_MKDIRAT,       0},
+	{NR_mknodat,    OP_MKNOD,     NO_FLAGS, CAP_MKNODAT,       0},
+	{NR_unlinkat,   OP_UNLINK,    2,        CAP_UNLINKAT,      0},
+	{NR_symlinkat,  OP_SYMLINK,   NO_FLAGS, CAP_SYMLINKAT,     0},
+	{NR_linkat,     OP_LINK,      4,        CAP_LINKAT_SOURCE, CAP_LINKAT_SOURCE},
+	{NR_renameat,   OP_RENAME,    NO_FLAGS, CAP_RENAMEAT_SOURCE, 0},
+	{NR_renameat2,  OP_RENAME2,   4,        CAP_RENAMEAT_SOURCE, 0},
+};
+/* clang-format on */
+
+/* Everything open(2) accepts: openat2 refuses unknown bits, openat ignores them. */
+#define OPEN_FLAGS                                                                                 \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |     \
+	 O_SYNC | O_ASYNC | O_DIRECT | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | \
+	 O_TMPFILE | 0100000 /* O_LARGEFILE, 0 in x86_64 user headers */)
+#define BENEATH      (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
+#define RACE_RETRIES 8
+
+/* One directory argument: the caller's number, our copy, its record. */
+struct dir {
+	int fd, copy;
+	struct record rec;
+};
+
+struct job {
+	struct target *t;
+	const struct seccomp_data *d;
+	const struct lookup_call *call;
+	struct dir dir[2];
+	char path[2][PATH_MAX];
+	int flags;
+};
+
+static int arg_int(const struct seccomp_data *d, int i)
+{
+	return (int)(uint32_t)d->args[i];
+}
+
+static const struct lookup_call *find_call(int nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+		if (calls[i].nr == nr)
+			return &calls[i];
+	return NULL;
+}
+
+static bool has(const struct record *rec, uint64_t right)
+{
+	int idx;
+
+	if (!rec->restricted || right == 0)
+		return true;
+	idx = CAPIDXBIT(right) == 1 ? 0 : 1;
+	return (rec->rights[idx] & right) == right;
+}
+
+static bool on_procfs(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) != 0 || sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* openat2 beneath dfd; lookup escapes become ENOTCAPABLE.  fd or -errno. */
+static int beneath(int dfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve)
+{
+	struct open_how how = {.flags = flags | O_CLOEXEC, .mode = mode, .resolve = resolve};
+	long fd = -1;
+
+	for (int i = 0; i < RACE_RETRIES; i++) {
+		fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	if (fd < 0)
+		return errno == EXDEV ? -ENOTCAPABLE : -errno;
+	if (on_procfs((int)fd)) {
+		close((int)fd);
+		return -ENOTCAPABLE;
+	}
+	return (int)fd;
+}
+
+/* The object path names, as an O_PATH descriptor; "" with AT_EMPTY_PATH is the directory. */
+static int object(struct job *j, int i, bool follow)
+{
+	if (j->path[i][0] == '\0') {
+		if (j->call->flags_arg == NO_FLAGS || !(j->flags & AT_EMPTY_PATH))
+			return -ENOENT;
+		int fd = fcntl(j->dir[i].copy, F_DUPFD_CLOEXEC, 0);
+
+		return fd < 0 ? -errno : fd;
+	}
+	return beneath(j->dir[i].copy, j->path[i], O_PATH | (follow ? 0 : O_NOFOLLOW), 0, BENEATH);
+}
+
+static bool dots(const char *name, size_t len)
+{
+	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/*
+ * The directory that will hold path's last component, and that component
+ * (with any trailing slashes, which keep their meaning).  A last component
+ * of "." or ".." names no entry that may be created or removed: -EEXIST
+ * after checking that the path stays beneath.
+ */
+static int parent(struct job *j, int i, const char **base)
+{
+	char *p = j->path[i];
+	size_t len = strlen(p), end = len, start;
+	int fd;
+
+	if (len == 0)
+		return -ENOENT;
+	while (end > 0 && p[end - 1] == '/')
+		end--;
+	if (end == 0)
+		return -ENOTCAPABLE; /* "/" */
+	start = end;
+	while (start > 0 && p[start - 1] != '/')
+		start--;
+	if (dots(p + start, end - start)) {
+		fd = object(j, i, false);
+		if (fd < 0)
+			return fd;
+		close(fd);
+		return -EEXIST;
+	}
+	*base = p + start;
+	if (start == 0)
+		return beneath(j->dir[i].copy, ".", O_PATH | O_DIRECTORY, 0, BENEATH);
+	char dirpart[PATH_MAX];
+
+	memcpy(dirpart, p, start);
+	dirpart[start] = '\0';
+	return beneath(j->dir[i].copy, dirpart, O_PATH | O_DIRECTORY, 0, BENEATH);
+}
+
+static void proc_path(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+/* --- Calls that act on an existing object. --- */
+
+static int do_open(struct job *j, struct reply *r)
+{
+	const struct seccomp_data *d = j->d;
+	struct open_how how = {0};
+	struct seccomp_notif_addfd add = {0};
+	int fd, newfd;
+
+	if (j->call->op == OP_OPEN) {
+		how.flags = (uint64_t)(uint32_t)d->args[2] & OPEN_FLAGS;
+		how.mode = d->args[3] & 07777;
+		if (!(how.flags & O_CREAT) && (how.flags & O_TMPFILE) != O_TMPFILE)
+			how.mode = 0;
+		how.resolve = BENEATH;
+	} else {
+		size_t size = (size_t)d->args[3];
+		unsigned char extra[256] = {0};
+
+		if (size < sizeof(how))
+			return -EINVAL;
+		if (target_read(j->t, d->args[2], &how, sizeof(how)) != 0)
+			return -EFAULT;
+		/* A larger structure is fine if what we do not know of it is zero. */
+		for (size_t off = sizeof(how); off < size; off += sizeof(extra)) {
+			size_t n = size - off < sizeof(extra) ? size - off : sizeof(extra);
+
+			if (size > 4096)
+				return -E2BIG;
+			if (target_read(j->t, d->args[2] + off, extra, n) != 0)
+				return -EFAULT;
+			for (size_t k = 0; k < n; k++)
+				if (extra[k])
+					return -E2BIG;
+		}
+		how.resolve |= (how.resolve & RESOLVE_IN_ROOT) ? RESOLVE_NO_MAGICLINKS : BENEATH;
+	}
+	if (!target_valid(j->t))
+		return -ESRCH;
+	/*
+	 * FreeBSD gives the new descriptor the directory's rights.  A
+	 * descriptor the supervisor installs has no rights filter of its
+	 * number, so from a restricted directory it would carry more: refused
+	 * until the supervisor can place it under one (DEVIATIONS.md).
+	 */
+	if (j->dir[0].rec.restricted)
+		return -ENOTCAPABLE;
+	if (how.flags & (O_CREAT | O_TMPFILE))
+		how.mode &= ~(uint64_t)j->t->umask;
+	/*
+	 * Never wait in open (a FIFO without a peer, a lease): one caller must
+	 * not hold up a worker.  The caller gets the blocking mode it asked for.
+	 */
+	fd = beneath(j->dir[0].copy, j->path[0], (how.flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK,
+	             how.mode, how.resolve);
+	if (fd < 0)
+		return fd;
+	if (!(how.flags & (O_NONBLOCK | O_PATH))) {
+		int fl = fcntl(fd, F_GETFL);
+
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+			close(fd);
+			return -EIO;
+		}
+	}
+	add.id = j->t->id;
+	add.flags = SECCOMP_ADDFD_FLAG_SEND;
+	add.srcfd = (uint32_t)fd;
+	add.newfd_flags = (how.flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+	newfd = ioctl(j->t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	close(fd);
+	if (newfd < 0)
+		return -errno;
+	r->done = true;
+	return 0;
+}
+
+static int write_out(struct job *j, int arg, const void *buf, size_t len)
+{
+	return target_write(j->t, j->d->args[arg], buf, len);
+}
+
+static int on_object(struct job *j, struct reply *r)
+{
+	const struct seccomp_data *d = j->d;
+	bool nofollow = j->call->flags_arg != NO_FLAGS && (j->flags & AT_SYMLINK_NOFOLLOW);
+	char proc[64], buf[PATH_MAX];
+	struct timespec ts[2], *tsp = NULL;
+	struct stat st;
+	struct statx stx;
+	int fd, res = 0;
+
+	switch (j->call->op) {
+	case OP_READLINK:
+		nofollow = true;
+		break;
+	case OP_UTIMENS:
+		if (d->args[2] != 0) {
+			if (target_read(j->t, d->args[2], ts, sizeof(ts)) != 0)
+				return -EFAULT;
+			tsp = ts;
+		}
+		break;
+	case OP_FUTIMESAT:
+		if (d->args[2] != 0) {
+			struct timeval tv[2];
+
+			if (target_read(j->t, d->args[2], tv, sizeof(tv)) != 0)
+				return -EFAULT;
+			for (int i = 0; i < 2; i++)
+				ts[i] = (struct timespec){tv[i].tv_sec, tv[i].tv_usec * 1000};
+			tsp = ts;
+		}
+		break;
+	}
+	if (!target_valid(j->t))
+		return -ESRCH;
+	fd = object(j, 0, !nofollow);
+	if (fd < 0)
+		return fd;
+	proc_path(proc, sizeof(proc), fd);
+	switch (j->call->op) {
+	case OP_STAT:
+		if (fstatat(fd, "", &st, AT_EMPTY_PATH) != 0)
+			res = -errno;
+		else
+			res = write_out(j, 2, &st, sizeof(st));
+		break;
+	case OP_STATX:
+		if (statx(fd, "", AT_EMPTY_PATH | (j->flags & AT_STATX_SYNC_TYPE),
+		          (unsigned)d->args[3], &stx) != 0)
+			res = -errno;
+		else
+			res = write_out(j, 4, &stx, sizeof(stx));
+		break;
+	case OP_ACCESS:
+	case OP_ACCESS2:
+		if (syscall(SYS_faccessat2, fd, "", arg_int(d, 2),
+		            AT_EMPTY_PATH | (j->flags & AT_EACCESS)) != 0)
+			res = -errno;
+		break;
+	case OP_READLINK: {
+		size_t size = d->args[3] < sizeof(buf) ? (size_t)d->args[3] : sizeof(buf);
+		ssize_t n = readlinkat(fd, "", buf, size);
+
+		if ((int)d->args[3] <= 0)
+			res = -EINVAL;
+		else if (n < 0)
+			res = -errno;
+		else if ((res = write_out(j, 2, buf, (size_t)n)) == 0)
+			r->val = n;
+		break;
+	}
+	case OP_CHMOD:
+	case OP_CHMOD2:
+		if (fstatat(fd, "", &st, AT_EMPTY_PATH) != 0)
+			res = -errno;
+		else if (S_ISLNK(st.st_mode))
+			res = -EOPNOTSUPP; /* Linux has no modes on symbolic links */
+		else if (chmod(proc, (mode_t)d->args[2] & 07777) != 0)
+			res = -errno;
+		break;
+	case OP_CHOWN:
+		if (fchownat(fd, "", (uid_t)d->args[2], (gid_t)d->args[3], AT_EMPTY_PATH) != 0)
+			res = -errno;
+		break;
+	case OP_UTIMENS:
+	case OP_FUTIMESAT:
+		if (utimensat(fd, "", tsp, AT_EMPTY_PATH) != 0)
+			res = -errno;
+		break;
+	}
+	close(fd);
+	return res;
+}
+
+/* --- Calls that create, remove or rename a directory entry. --- */
+
+static int on_entry(struct job *j)
+{
+	const struct seccomp_data *d = j->d;
+	const char *base = NULL, *nbase = NULL;
+	char target[PATH_MAX], proc[64];
+	int p, np = -1, obj = -1, res = 0;
+	mode_t mode = (mode_t)d->args[2];
+
+	if (j->call->op == OP_SYMLINK && target_read_path(j->t, d->args[0], target) != 0)
+		return -EFAULT;
+	if (!target_valid(j->t))
+		return -ESRCH;
+	switch (j->call->op) {
+	case OP_MKDIR:
+		if ((p = parent(j, 0, &base)) < 0)
+			return p;
+		if (mkdirat(p, base, mode & 07777 & ~j->t->umask) != 0)
+			res = -errno;
+		break;
+	case OP_MKNOD:
+		if ((p = parent(j, 0, &base)) < 0)
+			return p;
+		if (mknodat(p, base, (mode & S_IFMT) | (mode & 07777 & ~j->t->umask),
+		            (dev_t)d->args[3]) != 0)
+			res = -errno;
+		break;
+	case OP_UNLINK:
+		if ((p = parent(j, 0, &base)) < 0)
+			return p == -EEXIST ? ((j->flags & AT_REMOVEDIR) ? -EINVAL : -EISDIR) : p;
+		if (unlinkat(p, base, j->flags & AT_REMOVEDIR) != 0)
+			res = -errno;
+		break;
+	case OP_SYMLINK:
+		if ((p = parent(j, 0, &base)) < 0)
+			return p;
+		if (symlinkat(target, p, base) != 0)
+			res = -errno;
+		break;
+	case OP_LINK:
+		obj = object(j, 0, (j->flags & AT_SYMLINK_FOLLOW) != 0);
+		if (obj < 0)
+			return obj;
+		if ((p = parent(j, 1, &base)) < 0) {
+			close(obj);
+			return p;
+		}
+		proc_path(proc, sizeof(proc), obj);
+		if (linkat(AT_FDCWD, proc, p, base, AT_SYMLINK_FOLLOW) != 0)
+			res = -errno;
+		close(obj);
+		break;
+	default: /* OP_RENAME, OP_RENAME2 */ {
+		unsigned flags = j->call->op == OP_RENAME2 ? (unsigned)d->args[4] : 0;
+		struct stat st;
+
+		if ((p = parent(j, 0, &base)) < 0)
+			return p == -EEXIST ? -EBUSY : p;
+		if ((np = parent(j, 1, &nbase)) < 0) {
+			close(p);
+			return np == -EEXIST ? -EBUSY : np;
+		}
+		/*
+		 * Replacing an entry needs CAP_UNLINKAT on the target directory.
+		 * Without it, an entry that appears after the check must not be
+		 * replaced either: RENAME_NOREPLACE.
+		 */
+		if (!(flags & RENAME_EXCHANGE) && !has(&j->dir[1].rec, CAP_UNLINKAT)) {
+			if (fstatat(np, nbase, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				res = -ENOTCAPABLE;
+			flags |= RENAME_NOREPLACE;
+		}
+		if (res == 0 && renameat2(p, base, np, nbase, flags) != 0)
+			res = -errno;
+		close(np);
+		break;
+	}
+	}
+	close(p);
+	return res;
+}
+
+/* --- Deciding. --- */
+
+static void release(struct job *j)
+{
+	for (int i = 0; i < 2; i++)
+		if (j->dir[i].copy >= 0)
+			close(j->dir[i].copy);
+}
+
+/* Copy the directory in slot i and find its record: 0 or -errno. */
+static int fetch_dir(struct job *j, int i, int arg)
+{
+	struct dir *dir = &j->dir[i];
+	int r;
+
+	dir->fd = arg_int(j->d, arg);
+	if (dir->fd == AT_FDCWD)
+		return j->t->capmode ? -ECAPMODE : -ENOTCAPABLE;
+	dir->copy = target_getfd(j->t, dir->fd);
+	if (dir->copy < 0)
+		return dir->copy;
+	r = records_get(dir->copy, &dir->rec);
+	if (r != 0)
+		return -ENOTCAPABLE; /* the record cannot be checked: fail closed */
+	return on_procfs(dir->copy) ? -ENOTCAPABLE : 0;
+}
+
+/*
+ * Outside capability mode, may the call go on in the kernel?  Only when no
+ * directory it names is restricted.  A restricted description can reach a
+ * number only through the supervisor's records, never by a copy the
+ * kernel makes (the rights filters refuse those), so the answer cannot
+ * change before the kernel runs the call.
+ */
+static bool unrestricted(struct job *j, const struct route *route)
+{
+	if (!records_any())
+		return true;
+	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++) {
+		int fd = arg_int(j->d, route->dirfd[i]), copy;
+		struct record rec;
+
+		if (fd == AT_FDCWD)
+			continue;
+		copy = target_getfd(j->t, fd);
+		if (copy < 0)
+			continue; /* the kernel will say EBADF */
+		if (records_get(copy, &rec) != 0)
+			rec.restricted = true;
+		close(copy);
+		if (rec.restricted)
+			return false;
+	}
+	return true;
+}
+
+/* The rights of each directory for this call. */
+static int check_rights(struct job *j)
+{
+	const struct lookup_call *c = j->call;
+	bool empty =
+	    j->path[0][0] == '\0' && c->flags_arg != NO_FLAGS && (j->flags & AT_EMPTY_PATH);
+	uint64_t right = c->right;
+
+	/* mkfifoat(3) is mknodat(S_IFIFO) on Linux */
+	if (c->op == OP_MKNOD && S_ISFIFO((mode_t)j->d->args[2]))
+		right = CAP_MKFIFOAT;
+	if (empty) {
+		if (!has(&j->dir[0].rec, c->fd_right))
+			return -ENOTCAPABLE;
+	} else if (!has(&j->dir[0].rec, CAP_LOOKUP) || !has(&j->dir[0].rec, right)) {
+		return -ENOTCAPABLE;
+	}
+	switch (c->op) {
+	case OP_LINK:
+		if (!has(&j->dir[1].rec, CAP_LOOKUP) || !has(&j->dir[1].rec, CAP_LINKAT_TARGET))
+			return -ENOTCAPABLE;
+		break;
+	case OP_RENAME:
+	case OP_RENAME2:
+		if (!has(&j->dir[1].rec, CAP_LOOKUP) || !has(&j->dir[1].rec, CAP_RENAMEAT_TARGET))
+			return -ENOTCAPABLE;
+		break;
+	}
+	return 0;
+}
+
+void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	const struct route *route = route_find((int)d->nr);
+	struct job j = {.t = t, .d = d, .call = find_call((int)d->nr)};
+	int res;
+
+	j.dir[0].copy = j.dir[1].copy = -1;
+	if (!t->capmode && unrestricted(&j, route)) {
+		r->cont = true;
+		return;
+	}
+	if (j.call == NULL) {
+		r->error = t->capmode ? ECAPMODE : ENOTCAPABLE; /* not served yet */
+		return;
+	}
+	if (!t->same_creds) {
+		r->error = EACCES;
+		return;
+	}
+	j.flags = j.call->flags_arg == NO_FLAGS ? 0 : arg_int(d, j.call->flags_arg);
+	res = 0;
+	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG && res == 0; i++) {
+		res = fetch_dir(&j, i, route->dirfd[i]);
+		if (res == 0 && target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
+			res = -EFAULT;
+	}
+	if (res == 0)
+		res = check_rights(&j);
+	if (res == 0) {
+		switch (j.call->op) {
+		case OP_OPEN:
+		case OP_OPEN2:
+			res = do_open(&j, r);
+			break;
+		case OP_MKDIR:
+		case OP_MKNOD:
+		case OP_UNLINK:
+		case OP_SYMLINK:
+		case OP_LINK:
+		case OP_RENAME:
+		case OP_RENAME2:
+			res = on_entry(&j);
+			break;
+		default:
+			res = on_object(&j, r);
+			break;
+		}
+	}
+	release(&j);
+	if (res < 0)
+		r->error = -res;
+}

@@ -1,0 +1,153 @@
+/*
+ * The supervisor process (architecture brief 3).
+ *
+ * It holds the listener of one filter chain: every process descended from
+ * the one that installed it.  Workers take notifications in parallel, so
+ * a caller whose memory is slow to read (userfaultfd, a file on a stalled
+ * mount) holds up one worker, not the others.  It exits when the listener
+ * reports that no process uses the filter any more.  It is not dumpable,
+ * so ordinary processes of the same user cannot read or trace it; the
+ * confined ones cannot name it at all.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/seccomp.h>
+
+#include "client.h"
+#include "serve.h"
+#include "target.h"
+
+/* Linux 6.6; newer than the build machine's headers. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+#define WORKERS 4
+
+static int listener = -1;
+static struct seccomp_notif_sizes sizes;
+
+static void *worker(void *arg)
+{
+	struct seccomp_notif *req = calloc(1, sizes.seccomp_notif);
+	struct seccomp_notif_resp *resp = calloc(1, sizes.seccomp_notif_resp);
+
+	(void)arg;
+	if (!req || !resp)
+		_exit(1);
+	for (;;) {
+		memset(req, 0, sizes.seccomp_notif);
+		memset(resp, 0, sizes.seccomp_notif_resp);
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			_exit(1);
+		}
+		serve(listener, req, resp);
+	}
+	return NULL;
+}
+
+static int recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov = {&byte, 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = {.msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = u.buf,
+	                   .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&m);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* A clean process: no handlers of the program, no descriptors but ours. */
+static int reset(int sock)
+{
+	sigset_t all;
+	int s, null;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_NAME, "capsicum-sup", 0, 0, 0);
+	umask(0);          /* callers' umasks are applied explicitly */
+	(void)!chdir("/"); /* not to keep the program's directory busy */
+	s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
+	if (s < 0)
+		return -1;
+	if (syscall(SYS_close_range, 0, s - 1, 0) != 0 ||
+	    syscall(SYS_close_range, s + 1, ~0U, 0) != 0)
+		return -1;
+	null = open("/dev/null", O_RDWR);
+	if (null != 0 || dup2(null, 1) != 1 || dup2(null, 2) != 2)
+		return -1;
+	return s;
+}
+
+_Noreturn void supervisor_main(int sock)
+{
+	pid_t self = getpid();
+	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	pthread_attr_t attr;
+	pthread_t tid;
+	int s = reset(sock);
+
+	if (s < 0 || target_init_self() != 0 ||
+	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0 ||
+	    write(s, &self, sizeof(self)) != sizeof(self))
+		_exit(1);
+	if (sizes.seccomp_notif < sizeof(struct seccomp_notif))
+		sizes.seccomp_notif = sizeof(struct seccomp_notif);
+	if (sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
+		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	listener = recv_fd(s);
+	if (listener < 0)
+		_exit(1);
+	/* The caller and the supervisor hand the CPU to each other directly. */
+	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < WORKERS; i++)
+		if (pthread_create(&tid, &attr, worker, NULL) != 0)
+			_exit(1);
+	if (write(s, "k", 1) != 1)
+		_exit(1);
+	close(s);
+	for (;;) {
+		struct pollfd p = {listener, 0, 0};
+
+		if (poll(&p, 1, -1) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			_exit(0);
+	}
+}

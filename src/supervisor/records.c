@@ -1,0 +1,97 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/kcmp.h>
+
+#include <sys/capsicum.h>
+
+#include "records.h"
+
+struct entry {
+	int fd; /* the supervisor's copy */
+	struct record rec;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *entries;
+static size_t count, cap;
+
+static int grow(void)
+{
+	size_t ncap = cap ? 2 * cap : 16;
+	struct entry *n = reallocarray(entries, ncap, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	entries = n;
+	cap = ncap;
+	return 0;
+}
+
+bool records_any(void)
+{
+	bool any;
+
+	pthread_mutex_lock(&lock);
+	any = count > 0;
+	pthread_mutex_unlock(&lock);
+	return any;
+}
+
+/* The entry for fd's description: its index, -1 if none, or -errno - 1. */
+static long find(int fd)
+{
+	pid_t self = getpid();
+
+	for (size_t i = 0; i < count; i++) {
+		long r = syscall(SYS_kcmp, self, self, KCMP_FILE, fd, entries[i].fd);
+
+		if (r == 0)
+			return (long)i;
+		if (r < 0)
+			return -(long)errno - 1;
+	}
+	return -1;
+}
+
+int records_limit(int fd, const uint64_t rights[2])
+{
+	long i;
+	int r = 0;
+
+	pthread_mutex_lock(&lock);
+	i = find(fd);
+	if (i < -1) {
+		r = (int)(i + 1);
+		close(fd);
+	} else if (i >= 0) {
+		entries[i].rec.rights[0] &= rights[0];
+		entries[i].rec.rights[1] &= rights[1];
+		close(fd);
+	} else if (count == cap && grow() != 0) {
+		r = -ENOMEM;
+		close(fd);
+	} else {
+		entries[count++] = (struct entry){fd, {{rights[0], rights[1]}, true}};
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+int records_get(int fd, struct record *out)
+{
+	cap_rights_t all;
+	long i;
+
+	CAP_ALL(&all);
+	*out = (struct record){{all.cr_rights[0], all.cr_rights[1]}, false};
+	pthread_mutex_lock(&lock);
+	i = find(fd);
+	if (i >= 0)
+		*out = entries[i].rec;
+	pthread_mutex_unlock(&lock);
+	return i < -1 ? (int)(i + 1) : 0;
+}

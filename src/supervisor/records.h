@@ -1,0 +1,38 @@
+/*
+ * The supervisor's record of restricted directories.
+ *
+ * Keyed by open file description, not by process and number: the
+ * supervisor keeps a copy of each restricted directory and recognises it
+ * with kcmp(KCMP_FILE), so a child, a new program image or a receiver of
+ * the descriptor is judged by the same record without any bookkeeping, and
+ * the record cannot be lost by closing or renumbering.  Limits only ever
+ * narrow a record.  FreeBSD keeps rights per descriptor; a second
+ * descriptor for the same description (a dup made before the limit) is
+ * judged by the record too -- stricter, never looser (DEVIATIONS.md).
+ */
+#ifndef CAPSICUM_SUPERVISOR_RECORDS_H
+#define CAPSICUM_SUPERVISOR_RECORDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../internal.h"
+
+struct record {
+	uint64_t rights[2]; /* cr_rights */
+	bool restricted;    /* rights, ioctls or fcntls are not all */
+};
+
+/* Whether any directory is restricted at all (the fast path's test). */
+CAPSICUM_HIDDEN bool records_any(void);
+
+/*
+ * Narrow the record of fd's description to rights; fd is the supervisor's
+ * copy, which the records keep or close.  0 or -errno.
+ */
+CAPSICUM_HIDDEN int records_limit(int fd, const uint64_t rights[2]);
+
+/* fd's record (all rights when there is none): 0, or -errno if unknowable. */
+CAPSICUM_HIDDEN int records_get(int fd, struct record *out);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * Which system calls the listener filter sends to the supervisor, as data.
+ *
+ * The listener filter is installed once, at the first limit or cap_enter(),
+ * and can never change, so it routes everything the supervisor may ever
+ * have to judge, in or out of capability mode:
+ *
+ *	lookups with a directory descriptor (not AT_FDCWD) in any dirfd slot,
+ *	  unless the path pointer is NULL where NULL means "the descriptor"
+ *	signals: the target must be the caller's own process in capability mode
+ *	prctl(CTL_PRCTL, ...): the library's control requests
+ *
+ * Outside capability mode the supervisor lets an unrestricted lookup
+ * continue in the kernel untouched; the rest it performs itself.  What the
+ * capability-mode filter and the rights filters leave to the supervisor
+ * must be a subset of this (test_bpf_compile checks it).
+ */
+#ifndef CAPSICUM_SUPERVISOR_ROUTE_H
+#define CAPSICUM_SUPERVISOR_ROUTE_H
+
+#include <stdint.h>
+
+#include "../bpf/asm.h"
+#include "../internal.h"
+
+enum route_kind {
+	RK_LOOKUP,
+	RK_SIGNAL,
+	RK_CTL,
+	RK_SEND, /* sendmsg: not served yet, ECAPMODE in either configuration */
+};
+
+/* The kinds the supervisor serves: capability mode leaves these to it. */
+#define RK_SERVED ((1u << RK_LOOKUP) | (1u << RK_SIGNAL) | (1u << RK_CTL))
+
+#define NO_ARG 0xff
+
+struct route {
+	int nr;
+	uint8_t kind;     /* enum route_kind */
+	uint8_t dirfd[2]; /* argument slots holding a directory fd, NO_ARG if unused */
+	uint8_t path;     /* the path argument, or NO_ARG */
+	uint8_t null_ok;  /* a NULL path means the descriptor itself: not routed */
+};
+
+CAPSICUM_HIDDEN extern const struct route routes[];
+CAPSICUM_HIDDEN extern const unsigned routes_count;
+
+/* The route of call nr, or NULL. */
+CAPSICUM_HIDDEN const struct route *route_find(int nr);
+
+/* The listener filter: 0 or -errno. */
+CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a);
+
+#endif

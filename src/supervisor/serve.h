@@ -1,0 +1,28 @@
+/* The supervisor's handlers, one per kind of routed call (route.h). */
+#ifndef CAPSICUM_SUPERVISOR_SERVE_H
+#define CAPSICUM_SUPERVISOR_SERVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/seccomp.h>
+
+#include "../internal.h"
+#include "target.h"
+
+struct reply {
+	bool done; /* answered already (ADDFD with SEND) */
+	bool cont; /* let the kernel run the call: decided on registers only */
+	int64_t val;
+	int error; /* positive errno, or 0 */
+};
+
+CAPSICUM_HIDDEN void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void serve_signal(const struct target *t, const struct seccomp_data *d,
+                                  struct reply *r);
+CAPSICUM_HIDDEN void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r);
+
+/* Answer one notification. */
+CAPSICUM_HIDDEN void serve(int lfd, const struct seccomp_notif *req,
+                           struct seccomp_notif_resp *resp);
+
+#endif
