@@ -284,8 +284,13 @@ static int do_open(struct job *j, struct reply *r)
 	 */
 	if (j->dir[0].rec.restricted)
 		return -ENOTCAPABLE;
-	if (how.flags & (O_CREAT | O_TMPFILE))
-		how.mode &= ~(uint64_t)j->t->umask;
+	if (how.flags & (O_CREAT | O_TMPFILE)) {
+		int mask = target_umask(j->t);
+
+		if (mask < 0)
+			return mask;
+		how.mode &= ~(uint64_t)mask;
+	}
 	/*
 	 * Never wait in open (a FIFO without a peer, a lease): one caller must
 	 * not hold up a worker.  The caller gets the blocking mode it asked for.
@@ -420,9 +425,11 @@ static int on_entry(struct job *j)
 	const struct seccomp_data *d = j->d;
 	const char *base = NULL, *nbase = NULL;
 	char target[PATH_MAX], proc[64];
-	int p, np = -1, obj = -1, res = 0;
+	int p, np = -1, obj = -1, res = 0, mask = 0;
 	mode_t mode = (mode_t)d->args[2];
 
+	if ((j->call->op == OP_MKDIR || j->call->op == OP_MKNOD) && (mask = target_umask(j->t)) < 0)
+		return mask;
 	if (j->call->op == OP_SYMLINK && target_read_path(j->t, d->args[0], target) != 0)
 		return -EFAULT;
 	if (!target_valid(j->t))
@@ -431,13 +438,13 @@ static int on_entry(struct job *j)
 	case OP_MKDIR:
 		if ((p = parent(j, 0, &base)) < 0)
 			return p;
-		if (mkdirat(p, base, mode & 07777 & ~j->t->umask) != 0)
+		if (mkdirat(p, base, mode & 07777 & ~(mode_t)mask) != 0)
 			res = -errno;
 		break;
 	case OP_MKNOD:
 		if ((p = parent(j, 0, &base)) < 0)
 			return p;
-		if (mknodat(p, base, (mode & S_IFMT) | (mode & 07777 & ~j->t->umask),
+		if (mknodat(p, base, (mode & S_IFMT) | (mode & 07777 & ~(mode_t)mask),
 		            (dev_t)d->args[3]) != 0)
 			res = -errno;
 		break;
@@ -598,7 +605,7 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = t->capmode ? ECAPMODE : ENOTCAPABLE; /* not served yet */
 		return;
 	}
-	if (!t->same_creds) {
+	if (!target_same_creds(t)) {
 		r->error = EACCES;
 		return;
 	}

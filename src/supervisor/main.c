@@ -144,10 +144,15 @@ _Noreturn void supervisor_main(int sock)
 	if (write(s, "k", 1) != 1)
 		_exit(1);
 	close(s);
+	/*
+	 * Waiting in poll() on the listener would put this thread on the queue
+	 * every notification wakes, before the workers: look once a second.
+	 */
 	for (;;) {
 		struct pollfd p = {listener, 0, 0};
 
-		if (poll(&p, 1, -1) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		sleep(1);
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
 			_exit(0);
 	}
 }

@@ -24,19 +24,20 @@ static int arg_int(const struct seccomp_data *d, int i)
 	return (int)(uint32_t)d->args[i];
 }
 
-void serve_signal(const struct target *t, const struct seccomp_data *d, struct reply *r)
+void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
-	bool self;
+	pid_t tgid, tid;
 
-	switch (d->nr) {
-	case NR_tkill:
-		self = arg_int(d, 0) == t->ns_tid;
-		break;
-	default: /* kill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo: a thread group first */
-		self = arg_int(d, 0) == t->ns_tgid;
-		break;
+	if (!t->capmode) {
+		r->cont = true;
+		return;
 	}
-	if (!t->capmode || self)
+	if (target_ns_ids(t, &tgid, &tid) != 0) {
+		r->error = ESRCH;
+		return;
+	}
+	/* tkill names a thread; the others a thread group first */
+	if (arg_int(d, 0) == (d->nr == NR_tkill ? tid : tgid))
 		r->cont = true;
 	else
 		r->error = ECAPMODE;

@@ -17,8 +17,7 @@ struct reply {
 };
 
 CAPSICUM_HIDDEN void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r);
-CAPSICUM_HIDDEN void serve_signal(const struct target *t, const struct seccomp_data *d,
-                                  struct reply *r);
+CAPSICUM_HIDDEN void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r);
 
 /* Answer one notification. */

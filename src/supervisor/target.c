@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -26,6 +27,24 @@ static const char *const cred_keys[] = {"Uid:", "Gid:", "Groups:", "CapEff:"};
 #define LINE_MAX_ 512
 
 static char self_creds[NCREDS][LINE_MAX_];
+
+/*
+ * PIDFD_GET_INFO (Linux 6.13): a thread's user and group IDs in one ioctl,
+ * against some 7 us for its /proc status.  Enough when the supervisor has
+ * no capabilities: then no process it serves has any either (no_new_privs
+ * forbids gaining them) nor other supplementary groups (changing them
+ * takes CAP_SETGID), so equal IDs mean equal credentials.
+ */
+struct pidfd_info_ {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define PIDFD_INFO_CREDS_ 2
+#define PIDFD_GET_INFO_   _IOWR(0xFF, 11, struct pidfd_info_)
+
+static bool self_unprivileged;
+static uint32_t self_ids[8];
 
 static int read_status(const char *path, char *buf, size_t size)
 {
@@ -74,16 +93,37 @@ static long last_number(const char *s)
 	return strtol(p, NULL, 10);
 }
 
+static bool no_caps(const char *status)
+{
+	static const char *const keys[] = {"CapInh:", "CapPrm:", "CapEff:", "CapAmb:"};
+	char buf[LINE_MAX_];
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!field(status, keys[i], buf, sizeof(buf)) || strtoull(buf, NULL, 16) != 0)
+			return false;
+	return true;
+}
+
 int target_init_self(void)
 {
 	char status[4096];
 	int r = read_status("/proc/thread-self/status", status, sizeof(status));
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
 
 	if (r != 0)
 		return r;
 	for (size_t i = 0; i < NCREDS; i++)
 		if (!field(status, cred_keys[i], self_creds[i], LINE_MAX_))
 			return -EINVAL;
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
+		return -errno;
+	/* setfsuid(-1) reports the current value and changes nothing */
+	self_ids[0] = ru, self_ids[1] = eu, self_ids[2] = su;
+	self_ids[3] = (uint32_t)setfsuid((uid_t)-1);
+	self_ids[4] = rg, self_ids[5] = eg, self_ids[6] = sg;
+	self_ids[7] = (uint32_t)setfsgid((gid_t)-1);
+	self_unprivileged = no_caps(status);
 	return 0;
 }
 
@@ -102,10 +142,32 @@ static bool in_capmode(pid_t tid)
 
 int target_load(struct target *t, int lfd, uint64_t id, pid_t tid)
 {
+	*t = (struct target){.lfd = lfd, .id = id, .tid = tid, .pidfd = -1};
+	t->capmode = in_capmode(tid);
+	return 0;
+}
+
+static int pidfd(struct target *t)
+{
+	if (t->pidfd < 0) {
+		/* The thread's own descriptor table and credentials, where the kernel can name
+		 * them. */
+		t->pidfd = (int)syscall(SYS_pidfd_open, t->tid, PIDFD_THREAD);
+		if (t->pidfd < 0)
+			t->pidfd = (int)syscall(SYS_pidfd_open, t->tid, 0);
+		if (t->pidfd < 0)
+			return -errno;
+	}
+	return t->pidfd;
+}
+
+static int load_status(struct target *t)
+{
 	char path[64], status[4096], buf[LINE_MAX_];
 
-	*t = (struct target){.lfd = lfd, .id = id, .tid = tid, .pidfd = -1};
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (t->status_read)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
 	if (read_status(path, status, sizeof(status)) != 0)
 		return -ESRCH;
 	if (!field(status, "NStgid:", buf, sizeof(buf)))
@@ -117,13 +179,46 @@ int target_load(struct target *t, int lfd, uint64_t id, pid_t tid)
 	if (!field(status, "Umask:", buf, sizeof(buf)))
 		return -ESRCH;
 	t->umask = (mode_t)strtol(buf, NULL, 8) & 0777;
-	t->same_creds = true;
+	t->status_creds_match = true;
 	for (size_t i = 0; i < NCREDS; i++)
 		if (!field(status, cred_keys[i], buf, sizeof(buf)) ||
 		    strcmp(buf, self_creds[i]) != 0)
-			t->same_creds = false;
-	t->capmode = in_capmode(tid);
+			t->status_creds_match = false;
+	t->status_read = true;
 	return 0;
+}
+
+bool target_same_creds(struct target *t)
+{
+	struct pidfd_info_ info = {.mask = PIDFD_INFO_CREDS_};
+	int fd;
+
+	if (self_unprivileged && (fd = pidfd(t)) >= 0 && ioctl(fd, PIDFD_GET_INFO_, &info) == 0 &&
+	    (info.mask & PIDFD_INFO_CREDS_)) {
+		uint32_t ids[8] = {info.ruid, info.euid, info.suid, info.fsuid,
+		                   info.rgid, info.egid, info.sgid, info.fsgid};
+
+		return memcmp(ids, self_ids, sizeof(ids)) == 0;
+	}
+	return load_status(t) == 0 && t->status_creds_match;
+}
+
+int target_umask(struct target *t)
+{
+	int r = load_status(t);
+
+	return r < 0 ? r : (int)t->umask;
+}
+
+int target_ns_ids(struct target *t, pid_t *tgid, pid_t *tid)
+{
+	int r = load_status(t);
+
+	if (r == 0) {
+		*tgid = t->ns_tgid;
+		*tid = t->ns_tid;
+	}
+	return r;
 }
 
 void target_release(struct target *t)
@@ -142,17 +237,11 @@ bool target_valid(const struct target *t)
 
 int target_getfd(struct target *t, int fd)
 {
-	int r;
+	int p = pidfd(t), r;
 
-	if (t->pidfd < 0) {
-		/* The thread's own descriptor table, where the kernel can name it. */
-		t->pidfd = (int)syscall(SYS_pidfd_open, t->tid, PIDFD_THREAD);
-		if (t->pidfd < 0)
-			t->pidfd = (int)syscall(SYS_pidfd_open, t->tid, 0);
-		if (t->pidfd < 0)
-			return -errno;
-	}
-	r = (int)syscall(SYS_pidfd_getfd, t->pidfd, fd, 0);
+	if (p < 0)
+		return p;
+	r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
 	return r < 0 ? -errno : r;
 }
 

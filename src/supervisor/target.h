@@ -2,12 +2,13 @@
  * The process behind one notification, as the supervisor may know it.
  *
  * Everything here is read from the kernel, never taken from the caller:
- * who it is (the notification's thread ID), its credentials, umask and
- * pid-namespace IDs (/proc/TID/status), whether it is in capability mode
- * (its hard RLIMIT_RTTIME, ctl.h), its descriptors (pidfd_getfd) and its
- * memory (process_vm_readv, copied once).  A read is trusted only after
- * target_valid() confirms that the notification is still pending, that
- * is, that TID still names the thread that asked.
+ * who it is (the notification's thread ID), whether it is in capability
+ * mode (its hard RLIMIT_RTTIME, ctl.h), its credentials (PIDFD_GET_INFO or
+ * /proc/TID/status), umask and pid-namespace IDs (/proc/TID/status), its
+ * descriptors (pidfd_getfd) and its memory (process_vm_readv, copied
+ * once).  What costs a /proc read is read only when a call needs it.  A
+ * read is trusted only after target_valid() confirms that the notification
+ * is still pending, that is, that TID still names the thread that asked.
  */
 #ifndef CAPSICUM_SUPERVISOR_TARGET_H
 #define CAPSICUM_SUPERVISOR_TARGET_H
@@ -22,17 +23,31 @@
 struct target {
 	int lfd;
 	uint64_t id;
-	pid_t tid;             /* in the supervisor's pid namespace */
+	pid_t tid; /* in the supervisor's pid namespace */
+	bool capmode;
+	int pidfd; /* the thread's, -1 until needed */
+	/* From /proc/TID/status, when status_read: */
+	bool status_read, status_creds_match;
 	pid_t ns_tgid, ns_tid; /* in the caller's own, innermost, namespace */
 	mode_t umask;
-	bool same_creds; /* acting as the supervisor is acting as the caller */
-	bool capmode;
-	int pidfd; /* -1 until needed */
 };
 
 /* Fill t for notification (lfd, id, tid): 0 or -errno (ESRCH: gone). */
 CAPSICUM_HIDDEN int target_load(struct target *t, int lfd, uint64_t id, pid_t tid);
 CAPSICUM_HIDDEN void target_release(struct target *t);
+
+/*
+ * Whether acting with the supervisor's credentials is acting with the
+ * caller's: its user and group IDs, supplementary groups and capabilities
+ * are the supervisor's.
+ */
+CAPSICUM_HIDDEN bool target_same_creds(struct target *t);
+
+/* The caller's umask, or -errno. */
+CAPSICUM_HIDDEN int target_umask(struct target *t);
+
+/* The caller's process and thread IDs in its own pid namespace: 0 or -errno. */
+CAPSICUM_HIDDEN int target_ns_ids(struct target *t, pid_t *tgid, pid_t *tid);
 
 /* The notification is still pending: earlier reads described the caller. */
 CAPSICUM_HIDDEN bool target_valid(const struct target *t);
