@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,10 +38,21 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-#define WORKERS 4
+/*
+ * Workers: a few to start with, and one more whenever the last idle one
+ * takes a request, up to MAX_WORKERS.  A caller whose memory blocks the
+ * reader (userfaultfd) or whose open waits can hold as many workers as it
+ * has threads; the others are still served until the ceiling.
+ */
+#define WORKERS     2
+#define MAX_WORKERS 64
 
 static int listener = -1;
 static struct seccomp_notif_sizes sizes;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static int idle, total;
+
+static int spawn_worker(void);
 
 static void *worker(void *arg)
 {
@@ -51,6 +63,8 @@ static void *worker(void *arg)
 	if (!req || !resp)
 		_exit(1);
 	for (;;) {
+		bool grow;
+
 		memset(req, 0, sizes.seccomp_notif);
 		memset(resp, 0, sizes.seccomp_notif_resp);
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
@@ -58,9 +72,37 @@ static void *worker(void *arg)
 				continue;
 			_exit(1);
 		}
+		pthread_mutex_lock(&pool_lock);
+		grow = --idle == 0 && total < MAX_WORKERS;
+		pthread_mutex_unlock(&pool_lock);
+		if (grow)
+			(void)spawn_worker(); /* without it, the others still serve */
 		serve(listener, req, resp);
+		pthread_mutex_lock(&pool_lock);
+		idle++;
+		pthread_mutex_unlock(&pool_lock);
 	}
 	return NULL;
+}
+
+static int spawn_worker(void)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	int r;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_mutex_lock(&pool_lock);
+	r = pthread_create(&tid, &attr, worker, NULL);
+	if (r == 0) {
+		idle++;
+		total++;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	pthread_attr_destroy(&attr);
+	return r;
 }
 
 static int recv_fd(int sock)
@@ -119,8 +161,6 @@ _Noreturn void supervisor_main(int sock)
 {
 	pid_t self = getpid();
 	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
-	pthread_attr_t attr;
-	pthread_t tid;
 	int s = reset(sock);
 
 	if (s < 0 || target_init_self() != 0 ||
@@ -136,10 +176,8 @@ _Noreturn void supervisor_main(int sock)
 		_exit(1);
 	/* The caller and the supervisor hand the CPU to each other directly. */
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (int i = 0; i < WORKERS; i++)
-		if (pthread_create(&tid, &attr, worker, NULL) != 0)
+		if (spawn_worker() != 0)
 			_exit(1);
 	if (write(s, "k", 1) != 1)
 		_exit(1);
