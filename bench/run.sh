@@ -5,6 +5,8 @@
 #	bench/run.sh [capbench options...]
 #
 # docs/BENCHMARKS.md was made with: bench/run.sh -r 50 -t 20 -n 100000
+# Capability mode (capmodebench) runs after it; CAPMODE_ARGS (default
+# "-r 30 -n 20000") are its options, CAPMODE_ONLY=1 skips capbench.
 #
 # BUILD_DIR (default /tmp/capsicum-bench-build) and CC are honoured.
 set -eu
@@ -17,7 +19,7 @@ out=$root/bench/results
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
 	-DCAPSICUM_TESTS=OFF -DCAPSICUM_BENCH=ON >/dev/null
-make -C "$build" capbench >/dev/null
+make -C "$build" capbench capmodebench >/dev/null
 mkdir -p "$out"
 
 {
@@ -34,7 +36,12 @@ mkdir -p "$out"
 	echo "args: $*"
 } >"$out/machine.txt"
 
-"$build/bench/capbench" -v -o "$out/summary.tsv" -O "$out/raw.tsv" "$@" | tee "$out/results.md"
+if [ "${CAPMODE_ONLY:-0}" != 1 ]; then
+	"$build/bench/capbench" -v -o "$out/summary.tsv" -O "$out/raw.tsv" "$@" | tee "$out/results.md"
+fi
+# shellcheck disable=SC2086
+"$build/bench/capmodebench" ${CAPMODE_ARGS:--r 30 -n 20000} -o "$out/capmode.tsv" |
+	tee "$out/capmode.md"
 
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot -e "summary='$out/summary.tsv'; output='$root/docs/benchmarks.png'" \

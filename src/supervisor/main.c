@@ -161,11 +161,14 @@ _Noreturn void supervisor_main(int sock)
 {
 	pid_t self = getpid();
 	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
-	int s = reset(sock);
+	int s;
 
+	/* First the pid, so that the program waits for nothing else. */
+	if (write(sock, &self, sizeof(self)) != sizeof(self))
+		_exit(1);
+	s = reset(sock);
 	if (s < 0 || target_init_self() != 0 ||
-	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0 ||
-	    write(s, &self, sizeof(self)) != sizeof(self))
+	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
 		_exit(1);
 	if (sizes.seccomp_notif < sizeof(struct seccomp_notif))
 		sizes.seccomp_notif = sizeof(struct seccomp_notif);
@@ -179,8 +182,6 @@ _Noreturn void supervisor_main(int sock)
 	for (int i = 0; i < WORKERS; i++)
 		if (spawn_worker() != 0)
 			_exit(1);
-	if (write(s, "k", 1) != 1)
-		_exit(1);
 	close(s);
 	/*
 	 * Waiting in poll() on the listener would put this thread on the queue
