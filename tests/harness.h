@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 
 #include <check.h>
 #include <errno.h>
@@ -81,6 +82,29 @@ static inline void force_kernel_only(void)
 	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
 	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	ck_assert_int_ge(fd, 0);
+}
+
+/*
+ * A kernel without Landlock, as far as the library can tell: a filter
+ * failing the Landlock calls with ENOSYS.  For proving that capability
+ * mode is complete without its outer fence.
+ */
+static inline void hide_landlock(void)
+{
+	struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_landlock_create_ruleset, 3, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_landlock_add_rule, 2, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_landlock_restrict_self, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	};
+	struct sock_fprog fprog = {sizeof(prog) / sizeof(prog[0]), prog};
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog), 0);
+	ck_assert_int_eq(syscall(SYS_landlock_create_ruleset, NULL, 0, 1), -1);
+	ck_assert_int_eq(errno, ENOSYS);
 }
 
 /* Each test file defines `static Suite *make_suite(void)` and uses this main. */

@@ -517,38 +517,54 @@ START_TEST(forged_mode_answer_does_not_skip_enter)
 }
 END_TEST
 
+/*
+ * Every attack runs twice: as the kernel offers it, with Landlock as the
+ * outer fence, and with Landlock hidden (hide_landlock()), which must not
+ * make any of them succeed: the seccomp filters are complete on their own.
+ */
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("capmode_attack");
-	TCase *ns = tcase_create("namespace"), *proc = tcase_create("processes"),
-	      *net = tcase_create("network"), *kern = tcase_create("kernel");
 
-	tcase_add_test(ns, paths_from_the_root_or_cwd);
-	tcase_add_test(ns, current_and_root_directory);
-	tcase_add_test(ns, at_fdcwd_with_high_word);
-	tcase_add_test(ns, absolute_path_beside_a_directory_descriptor);
-	tcase_add_test(ns, kernel_only_lookup_beneath_directory_fails_closed);
-	tcase_add_test(ns, ipc_namespaces);
-	tcase_add_test(ns, namespaces_and_mounts);
-	tcase_add_test(net, network_addresses);
-	tcase_add_test(net, documented_gap_sendmsg_needs_supervisor);
-	tcase_add_test(net, sockets_of_refused_kinds);
-	tcase_add_test(proc, signals_to_other_processes);
-	tcase_add_test(proc, kernel_only_signal_to_self_fails_closed);
-	tcase_add_test(proc, other_processes);
-	tcase_add_test(proc, clone_sharing_the_descriptor_table);
-	tcase_add_test(proc, documented_deviation_wait_for_own_children);
-	tcase_add_test(kern, kernel_interfaces);
-	tcase_add_test(kern, prctl_and_seccomp_cannot_open_the_process);
-	tcase_add_test(kern, terminal_injection);
-	tcase_add_test(kern, raw_conventions);
-	tcase_add_test(kern, forged_mode_answer_does_not_skip_enter);
-	tcase_add_test(net, network_configuration_by_name);
-	tcase_add_test(proc, signal_routes_through_descriptors);
-	suite_add_tcase(s, ns);
-	suite_add_tcase(s, net);
-	suite_add_tcase(s, proc);
-	suite_add_tcase(s, kern);
+	for (int hidden = 0; hidden < 2; hidden++) {
+		TCase *ns = tcase_create(hidden ? "namespace-no-landlock" : "namespace"),
+		      *proc = tcase_create(hidden ? "processes-no-landlock" : "processes"),
+		      *net = tcase_create(hidden ? "network-no-landlock" : "network"),
+		      *kern = tcase_create(hidden ? "kernel-no-landlock" : "kernel");
+
+		if (hidden) {
+			tcase_add_checked_fixture(ns, hide_landlock, NULL);
+			tcase_add_checked_fixture(proc, hide_landlock, NULL);
+			tcase_add_checked_fixture(net, hide_landlock, NULL);
+			tcase_add_checked_fixture(kern, hide_landlock, NULL);
+		}
+		tcase_add_test(ns, paths_from_the_root_or_cwd);
+		tcase_add_test(ns, current_and_root_directory);
+		tcase_add_test(ns, at_fdcwd_with_high_word);
+		tcase_add_test(ns, absolute_path_beside_a_directory_descriptor);
+		tcase_add_test(ns, kernel_only_lookup_beneath_directory_fails_closed);
+		tcase_add_test(ns, ipc_namespaces);
+		tcase_add_test(ns, namespaces_and_mounts);
+		tcase_add_test(net, network_addresses);
+		tcase_add_test(net, documented_gap_sendmsg_needs_supervisor);
+		tcase_add_test(net, sockets_of_refused_kinds);
+		tcase_add_test(net, network_configuration_by_name);
+		tcase_add_test(proc, signals_to_other_processes);
+		tcase_add_test(proc, kernel_only_signal_to_self_fails_closed);
+		tcase_add_test(proc, other_processes);
+		tcase_add_test(proc, clone_sharing_the_descriptor_table);
+		tcase_add_test(proc, documented_deviation_wait_for_own_children);
+		tcase_add_test(proc, signal_routes_through_descriptors);
+		tcase_add_test(kern, kernel_interfaces);
+		tcase_add_test(kern, prctl_and_seccomp_cannot_open_the_process);
+		tcase_add_test(kern, terminal_injection);
+		tcase_add_test(kern, raw_conventions);
+		tcase_add_test(kern, forged_mode_answer_does_not_skip_enter);
+		suite_add_tcase(s, ns);
+		suite_add_tcase(s, net);
+		suite_add_tcase(s, proc);
+		suite_add_tcase(s, kern);
+	}
 	return s;
 }
 

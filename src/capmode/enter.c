@@ -30,6 +30,7 @@
 #include "../supervisor/client.h"
 #include "../supervisor/ctl.h"
 #include "compile.h"
+#include "landlock.h"
 #include "policy.h"
 
 /*
@@ -79,6 +80,9 @@ int cap_enter(void)
 		r = mark();
 	if (r == 0)
 		r = seccomp_install(&a);
+	/* The outer fence, after the filter: a failure here confines nothing less. */
+	if (r == 0)
+		(void)landlock_fence();
 	bpf_free(&a);
 out:
 	capsicum_unlock();
