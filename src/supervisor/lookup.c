@@ -295,7 +295,8 @@ static int do_open(struct job *j, struct reply *r)
 	 * Never wait in open (a FIFO without a peer, a lease): one caller must
 	 * not hold up a worker.  The caller gets the blocking mode it asked for.
 	 */
-	fd = beneath(j->dir[0].copy, j->path[0], (how.flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK,
+	fd = beneath(j->dir[0].copy, j->path[0],
+	             (how.flags & ~(uint64_t)O_CLOEXEC) | ((how.flags & O_PATH) ? 0 : O_NONBLOCK),
 	             how.mode, how.resolve);
 	if (fd < 0)
 		return fd;
@@ -387,7 +388,8 @@ static int on_object(struct job *j, struct reply *r)
 		size_t size = d->args[3] < sizeof(buf) ? (size_t)d->args[3] : sizeof(buf);
 		ssize_t n = readlinkat(fd, "", buf, size);
 
-		if ((int)d->args[3] <= 0)
+		/* "" on an O_PATH descriptor says ENOENT where a path says EINVAL */
+		if ((int)d->args[3] <= 0 || (n < 0 && fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode)))
 			res = -EINVAL;
 		else if (n < 0)
 			res = -errno;
@@ -442,6 +444,12 @@ static int on_entry(struct job *j)
 			res = -errno;
 		break;
 	case OP_MKNOD:
+		/*
+		 * No device nodes: one made by a privileged supervisor would open
+		 * any device.  FreeBSD's device nodes outside devfs open nothing.
+		 */
+		if (S_ISCHR(mode) || S_ISBLK(mode))
+			return -EPERM;
 		if ((p = parent(j, 0, &base)) < 0)
 			return p;
 		if (mknodat(p, base, (mode & S_IFMT) | (mode & 07777 & ~(mode_t)mask),
@@ -461,6 +469,13 @@ static int on_entry(struct job *j)
 			res = -errno;
 		break;
 	case OP_LINK:
+		/*
+		 * Naming the file behind a descriptor ("" with AT_EMPTY_PATH) would
+		 * let a write-only or O_PATH descriptor be reopened for reading;
+		 * Linux asks CAP_DAC_READ_SEARCH for it, FreeBSD a privilege.
+		 */
+		if (j->path[0][0] == '\0')
+			return -ENOENT;
 		obj = object(j, 0, (j->flags & AT_SYMLINK_FOLLOW) != 0);
 		if (obj < 0)
 			return obj;
@@ -486,9 +501,15 @@ static int on_entry(struct job *j)
 		/*
 		 * Replacing an entry needs CAP_UNLINKAT on the target directory.
 		 * Without it, an entry that appears after the check must not be
-		 * replaced either: RENAME_NOREPLACE.
+		 * replaced either: RENAME_NOREPLACE.  An exchange moves an entry
+		 * each way, removing none: both directories are source and target.
 		 */
-		if (!(flags & RENAME_EXCHANGE) && !has(&j->dir[1].rec, CAP_UNLINKAT)) {
+		if (flags & RENAME_EXCHANGE) {
+			for (int i = 0; i < 2; i++)
+				if (!has(&j->dir[i].rec, CAP_RENAMEAT_SOURCE) ||
+				    !has(&j->dir[i].rec, CAP_RENAMEAT_TARGET))
+					res = -ENOTCAPABLE;
+		} else if (!has(&j->dir[1].rec, CAP_UNLINKAT)) {
 			if (fstatat(np, nbase, &st, AT_SYMLINK_NOFOLLOW) == 0)
 				res = -ENOTCAPABLE;
 			flags |= RENAME_NOREPLACE;
@@ -547,9 +568,14 @@ static bool unrestricted(struct job *j, const struct route *route)
 
 		if (fd == AT_FDCWD)
 			continue;
+		/*
+		 * A descriptor the supervisor cannot copy (not open, the caller
+		 * not dumpable, no descriptors left) cannot be shown unrestricted:
+		 * the strict path answers.
+		 */
 		copy = target_getfd(j->t, fd);
 		if (copy < 0)
-			continue; /* the kernel will say EBADF */
+			return false;
 		if (records_get(copy, &rec) != 0)
 			rec.restricted = true;
 		close(copy);
@@ -605,8 +631,8 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = t->capmode ? ECAPMODE : ENOTCAPABLE; /* not served yet */
 		return;
 	}
-	if (!target_same_creds(t)) {
-		r->error = EACCES;
+	if ((res = target_check_creds(t)) != 0) {
+		r->error = -res;
 		return;
 	}
 	j.flags = j.call->flags_arg == NO_FLAGS ? 0 : arg_int(d, j.call->flags_arg);

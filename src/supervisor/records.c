@@ -15,6 +15,13 @@ struct entry {
 	struct record rec;
 };
 
+/*
+ * Any process may ask for records (they only narrow); a ceiling keeps one
+ * from filling the supervisor's descriptor table.  Past it, limits on
+ * directories are enforced in the kernel alone (lookups refused).
+ */
+#define MAX_RECORDS 4096
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *entries;
 static size_t count, cap;
@@ -71,7 +78,7 @@ int records_limit(int fd, const uint64_t rights[2])
 		entries[i].rec.rights[0] &= rights[0];
 		entries[i].rec.rights[1] &= rights[1];
 		close(fd);
-	} else if (count == cap && grow() != 0) {
+	} else if (count == MAX_RECORDS || (count == cap && grow() != 0)) {
 		r = -ENOMEM;
 		close(fd);
 	} else {

@@ -164,12 +164,13 @@ static int pidfd(struct target *t)
 static int load_status(struct target *t)
 {
 	char path[64], status[4096], buf[LINE_MAX_];
+	int r;
 
 	if (t->status_read)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
-	if (read_status(path, status, sizeof(status)) != 0)
-		return -ESRCH;
+	if ((r = read_status(path, status, sizeof(status))) != 0)
+		return r;
 	if (!field(status, "NStgid:", buf, sizeof(buf)))
 		return -ESRCH;
 	t->ns_tgid = (pid_t)last_number(buf);
@@ -188,19 +189,21 @@ static int load_status(struct target *t)
 	return 0;
 }
 
-bool target_same_creds(struct target *t)
+int target_check_creds(struct target *t)
 {
 	struct pidfd_info_ info = {.mask = PIDFD_INFO_CREDS_};
-	int fd;
+	int fd, r;
 
 	if (self_unprivileged && (fd = pidfd(t)) >= 0 && ioctl(fd, PIDFD_GET_INFO_, &info) == 0 &&
 	    (info.mask & PIDFD_INFO_CREDS_)) {
 		uint32_t ids[8] = {info.ruid, info.euid, info.suid, info.fsuid,
 		                   info.rgid, info.egid, info.sgid, info.fsgid};
 
-		return memcmp(ids, self_ids, sizeof(ids)) == 0;
+		return memcmp(ids, self_ids, sizeof(ids)) == 0 ? 0 : -EACCES;
 	}
-	return load_status(t) == 0 && t->status_creds_match;
+	if ((r = load_status(t)) != 0)
+		return r;
+	return t->status_creds_match ? 0 : -EACCES;
 }
 
 int target_umask(struct target *t)
@@ -281,8 +284,16 @@ int target_read_path(struct target *t, uint64_t addr, char *buf)
 int target_write(struct target *t, uint64_t addr, const void *buf, size_t len)
 {
 	struct iovec local = {(void *)buf, len}, remote = {(void *)(uintptr_t)addr, len};
-	ssize_t n = process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
+	ssize_t n;
 
+	/*
+	 * The thread ID must still be the caller's.  It can only stop being so
+	 * if the caller is killed and the ID reused between this check and the
+	 * write, a window of one system call.
+	 */
+	if (!target_valid(t))
+		return -ESRCH;
+	n = process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EFAULT;

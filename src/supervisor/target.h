@@ -39,9 +39,10 @@ CAPSICUM_HIDDEN void target_release(struct target *t);
 /*
  * Whether acting with the supervisor's credentials is acting with the
  * caller's: its user and group IDs, supplementary groups and capabilities
- * are the supervisor's.
+ * are the supervisor's.  0 if so, -EACCES if not, another -errno when it
+ * cannot be told.
  */
-CAPSICUM_HIDDEN bool target_same_creds(struct target *t);
+CAPSICUM_HIDDEN int target_check_creds(struct target *t);
 
 /* The caller's umask, or -errno. */
 CAPSICUM_HIDDEN int target_umask(struct target *t);
