@@ -69,7 +69,16 @@ static void *worker(void *arg)
 		memset(req, 0, sizes.seccomp_notif);
 		memset(resp, 0, sizes.seccomp_notif_resp);
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
-			if (errno == EINTR || errno == ENOENT)
+			struct pollfd p = {listener, 0, 0};
+			int e = errno;
+
+			/*
+			 * ENOENT: the caller went away, or, once the last
+			 * process using the filter is gone, every time at once.
+			 */
+			if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+				_exit(0);
+			if (e == EINTR || e == ENOENT)
 				continue;
 			_exit(1);
 		}
