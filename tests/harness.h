@@ -11,6 +11,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <ftw.h>
 
 #include <check.h>
 #include <errno.h>
@@ -106,6 +108,38 @@ static inline void hide_landlock(void)
 	ck_assert_int_eq(syscall(SYS_landlock_create_ruleset, NULL, 0, 1), -1);
 	ck_assert_int_eq(errno, ENOSYS);
 }
+
+#ifdef _GNU_SOURCE /* nftw */
+/*
+ * A scratch directory for one tcase run (an unchecked fixture: made and
+ * removed by the runner around all of the tcase's forked tests).
+ */
+static inline char *scratch_dir(void)
+{
+	static char dir[128];
+
+	return dir;
+}
+
+static inline void scratch_setup(const char *name)
+{
+	snprintf(scratch_dir(), 128, "/tmp/capsicum-%s.XXXXXX", name);
+	if (!mkdtemp(scratch_dir()))
+		abort();
+}
+
+static inline int scratch_remove_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb, (void)flag, (void)f;
+	(void)remove(p);
+	return 0;
+}
+
+static inline void scratch_teardown(void)
+{
+	(void)nftw(scratch_dir(), scratch_remove_one, 32, FTW_DEPTH | FTW_PHYS);
+}
+#endif
 
 /* Each test file defines `static Suite *make_suite(void)` and uses this main. */
 #define TEST_MAIN()                                                                                \

@@ -14,7 +14,6 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -48,25 +47,9 @@
 /* ---- Fixtures. ---- */
 
 /* One directory per tcase run, holding one directory per test; the runner removes it. */
-static char base[128];
-
 static void base_setup(void)
 {
-	snprintf(base, sizeof(base), "/tmp/capsicum-dircap.XXXXXX");
-	if (!mkdtemp(base))
-		abort();
-}
-
-static int remove_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb, (void)flag, (void)f;
-	(void)remove(p);
-	return 0;
-}
-
-static void base_teardown(void)
-{
-	(void)nftw(base, remove_one, 32, FTW_DEPTH | FTW_PHYS);
+	scratch_setup("dircap");
 }
 
 /*
@@ -98,7 +81,7 @@ static void put(int d, const char *name, const char *text)
 
 static void fixture(struct fx *fx)
 {
-	snprintf(fx->top, sizeof(fx->top), "%s/t.XXXXXX", base);
+	snprintf(fx->top, sizeof(fx->top), "%s/t.XXXXXX", scratch_dir());
 	ck_assert_ptr_nonnull(mkdtemp(fx->top));
 	snprintf(fx->dir, sizeof(fx->dir), "%s/d", fx->top);
 	ck_assert_int_ge(fx->top_fd = open(fx->top, O_RDONLY | O_DIRECTORY | O_CLOEXEC), 0);
@@ -2279,7 +2262,7 @@ static Suite *make_suite(void)
 	tcase_add_test(konly, kernel_only_refuses_lookups_and_signals);
 	tcase_add_test(mark, rttime_mark_cannot_be_changed);
 	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
-		tcase_add_unchecked_fixture(all[i], base_setup, base_teardown);
+		tcase_add_unchecked_fixture(all[i], base_setup, scratch_teardown);
 		/* run directly, Check would allow 4 s; the races and the lifecycle take longer */
 		tcase_set_timeout(all[i], 30);
 		suite_add_tcase(s, all[i]);

@@ -16,7 +16,6 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -66,25 +65,9 @@
 
 /* ---- Fixtures and helpers. ---- */
 
-static char base[128];
-
 static void base_setup(void)
 {
-	snprintf(base, sizeof(base), "/tmp/capsicum-supattack.XXXXXX");
-	if (!mkdtemp(base))
-		abort();
-}
-
-static int remove_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb, (void)flag, (void)f;
-	(void)remove(p);
-	return 0;
-}
-
-static void base_teardown(void)
-{
-	(void)nftw(base, remove_one, 32, FTW_DEPTH | FTW_PHYS);
+	scratch_setup("supattack");
 }
 
 /* A fresh directory for one test: its path in path (PATH_MAX), a descriptor returned. */
@@ -92,7 +75,7 @@ static int test_dir(char *path)
 {
 	int d;
 
-	snprintf(path, PATH_MAX, "%s/t.XXXXXX", base);
+	snprintf(path, PATH_MAX, "%s/t.XXXXXX", scratch_dir());
 	ck_assert_ptr_nonnull(mkdtemp(path));
 	ck_assert_int_ge(d = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), 0);
 	return d;
@@ -1392,7 +1375,7 @@ static Suite *make_suite(void)
 	TCase *all[] = {rights, mode, escape, creds, sup};
 
 	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
-		tcase_add_unchecked_fixture(all[i], base_setup, base_teardown);
+		tcase_add_unchecked_fixture(all[i], base_setup, scratch_teardown);
 		suite_add_tcase(s, all[i]);
 	}
 	tcase_add_test(rights, rename_exchange_takes_file_out_without_source_right);

@@ -12,7 +12,8 @@
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
 #endif
 
-int seccomp_install_listener(const struct bpf_asm *a)
+/* no_new_privs, then the filter with flags: seccomp()'s result or -errno. */
+static long load(const struct bpf_asm *a, unsigned long flags)
 {
 	struct sock_fprog prog = {.len = (unsigned short)a->len, .filter = a->insns};
 	long r;
@@ -21,27 +22,22 @@ int seccomp_install_listener(const struct bpf_asm *a)
 		return a->error;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -errno;
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	return r < 0 ? -errno : r;
+}
+
+int seccomp_install_listener(const struct bpf_asm *a)
+{
 	/* With a listener the return value is its fd: thread failures become ESRCH. */
-	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	            SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
-	                SECCOMP_FILTER_FLAG_NEW_LISTENER,
-	            &prog);
-	return r < 0 ? -errno : (int)r;
+	return (int)load(a, SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
+	                        SECCOMP_FILTER_FLAG_NEW_LISTENER);
 }
 
 int seccomp_install(const struct bpf_asm *a)
 {
-	struct sock_fprog prog = {.len = (unsigned short)a->len, .filter = a->insns};
-	long r;
+	long r = load(a, SECCOMP_FILTER_FLAG_TSYNC);
 
-	if (a->error)
-		return a->error;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return -errno;
-	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
 	if (r > 0)
 		return -EBUSY; /* r names the thread that could not be synchronised */
-	if (r < 0)
-		return -errno;
-	return 0;
+	return (int)r;
 }
