@@ -27,6 +27,7 @@
 
 #include "../seccomp/install.h"
 #include "client.h"
+#include "fdpass.h"
 #include "ctl.h"
 #include "route.h"
 
@@ -38,28 +39,6 @@ static int state = SUP_UNKNOWN;
 static long ctl(int op, long a, long b, long c)
 {
 	return syscall(SYS_prctl, CTL_PRCTL, op, a, b, c);
-}
-
-static int send_fd(int sock, int fd)
-{
-	char byte = 'L';
-	struct iovec iov = {&byte, 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr m = {.msg_iov = &iov,
-	                   .msg_iovlen = 1,
-	                   .msg_control = u.buf,
-	                   .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-
-	memset(&u, 0, sizeof(u));
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
 static pid_t fork_supervisor(int sock, int other)
@@ -111,7 +90,7 @@ static bool start(void)
 		 * Once the descriptor is in the socket it is the supervisor's;
 		 * if it dies before taking it, routed calls fail with ENOSYS.
 		 */
-		ok = send_fd(sv[0], lfd) == 0;
+		ok = fdpass_send(sv[0], lfd) == 0;
 		close(lfd);
 	}
 	/* On failure the supervisor sees end of file and exits. */

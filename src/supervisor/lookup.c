@@ -113,7 +113,8 @@ static const struct lookup_call calls[] = {
 
 /* One directory argument: the caller's number, our copy, its record. */
 struct dir {
-	int fd, copy;
+	int fd, copy; /* copy: -1 until copied */
+	int err;      /* why it could not be copied or its record read, or 0 */
 	struct record rec;
 };
 
@@ -534,21 +535,38 @@ static void release(struct job *j)
 }
 
 /* Copy the directory in slot i and find its record: 0 or -errno. */
-static int fetch_dir(struct job *j, int i, int arg)
+/*
+ * Copy the directory in slot i and find its record, once per call: the
+ * decision to let the call continue and the strict path share the copy.
+ * 0 or -errno (a record that cannot be read fails closed).
+ */
+static int copy_dir(struct job *j, int i, int arg)
 {
 	struct dir *dir = &j->dir[i];
+
+	if (dir->copy >= 0 || dir->err != 0)
+		return dir->err;
+	dir->fd = arg_int(j->d, arg);
+	dir->copy = target_getfd(j->t, dir->fd);
+	if (dir->copy < 0) {
+		dir->err = dir->copy;
+		dir->copy = -1;
+	} else if (records_get(dir->copy, &dir->rec) != 0) {
+		dir->err = -ENOTCAPABLE;
+	}
+	return dir->err;
+}
+
+/* The directory in slot i for the strict path: 0 or -errno. */
+static int fetch_dir(struct job *j, int i, int arg)
+{
 	int r;
 
-	dir->fd = arg_int(j->d, arg);
-	if (dir->fd == AT_FDCWD)
+	if (arg_int(j->d, arg) == AT_FDCWD)
 		return j->t->capmode ? -ECAPMODE : -ENOTCAPABLE;
-	dir->copy = target_getfd(j->t, dir->fd);
-	if (dir->copy < 0)
-		return dir->copy;
-	r = records_get(dir->copy, &dir->rec);
-	if (r != 0)
-		return -ENOTCAPABLE; /* the record cannot be checked: fail closed */
-	return on_procfs(dir->copy) ? -ENOTCAPABLE : 0;
+	if ((r = copy_dir(j, i, arg)) != 0)
+		return r;
+	return on_procfs(j->dir[i].copy) ? -ENOTCAPABLE : 0;
 }
 
 /*
@@ -556,30 +574,18 @@ static int fetch_dir(struct job *j, int i, int arg)
  * directory it names is restricted.  A restricted description can reach a
  * number only through the supervisor's records, never by a copy the
  * kernel makes (the rights filters refuse those), so the answer cannot
- * change before the kernel runs the call.
+ * change before the kernel runs the call.  A descriptor the supervisor
+ * cannot copy (not open, the caller not dumpable, no descriptors left)
+ * cannot be shown unrestricted: the strict path answers.
  */
 static bool unrestricted(struct job *j, const struct route *route)
 {
 	if (!records_any())
 		return true;
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++) {
-		int fd = arg_int(j->d, route->dirfd[i]), copy;
-		struct record rec;
-
-		if (fd == AT_FDCWD)
+		if (arg_int(j->d, route->dirfd[i]) == AT_FDCWD)
 			continue;
-		/*
-		 * A descriptor the supervisor cannot copy (not open, the caller
-		 * not dumpable, no descriptors left) cannot be shown unrestricted:
-		 * the strict path answers.
-		 */
-		copy = target_getfd(j->t, fd);
-		if (copy < 0)
-			return false;
-		if (records_get(copy, &rec) != 0)
-			rec.restricted = true;
-		close(copy);
-		if (rec.restricted)
+		if (copy_dir(j, i, route->dirfd[i]) != 0 || j->dir[i].rec.restricted)
 			return false;
 	}
 	return true;
@@ -624,19 +630,16 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 
 	j.dir[0].copy = j.dir[1].copy = -1;
 	if (!t->capmode && unrestricted(&j, route)) {
+		release(&j);
 		r->cont = true;
 		return;
 	}
-	if (j.call == NULL) {
-		r->error = t->capmode ? ECAPMODE : ENOTCAPABLE; /* not served yet */
-		return;
-	}
-	if ((res = target_check_creds(t)) != 0) {
-		r->error = -res;
-		return;
-	}
-	j.flags = j.call->flags_arg == NO_FLAGS ? 0 : arg_int(d, j.call->flags_arg);
-	res = 0;
+	if (j.call == NULL)
+		res = t->capmode ? -ECAPMODE : -ENOTCAPABLE; /* not served yet */
+	else
+		res = target_check_creds(t);
+	if (res == 0)
+		j.flags = j.call->flags_arg == NO_FLAGS ? 0 : arg_int(d, j.call->flags_arg);
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG && res == 0; i++) {
 		res = fetch_dir(&j, i, route->dirfd[i]);
 		if (res == 0 && target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)

@@ -28,6 +28,7 @@
 #include <linux/seccomp.h>
 
 #include "client.h"
+#include "fdpass.h"
 #include "serve.h"
 #include "target.h"
 
@@ -115,31 +116,6 @@ static int spawn_worker(void)
 	return r;
 }
 
-static int recv_fd(int sock)
-{
-	char byte;
-	struct iovec iov = {&byte, 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr m = {.msg_iov = &iov,
-	                   .msg_iovlen = 1,
-	                   .msg_control = u.buf,
-	                   .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	c = CMSG_FIRSTHDR(&m);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
 /* A clean process: no handlers of the program, no descriptors but ours. */
 static int reset(int sock)
 {
@@ -184,7 +160,7 @@ _Noreturn void supervisor_main(int sock)
 		sizes.seccomp_notif = sizeof(struct seccomp_notif);
 	if (sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
 		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
-	listener = recv_fd(s);
+	listener = fdpass_recv(s);
 	if (listener < 0)
 		_exit(1);
 	/* The caller and the supervisor hand the CPU to each other directly. */
