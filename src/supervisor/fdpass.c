@@ -8,11 +8,11 @@
 struct fdmsg {
 	char byte;
 	struct iovec iov;
-	union {
+	struct msghdr m;
+	union { /* last: struct cmsghdr ends in a flexible array */
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr m;
 };
 
 static void init(struct fdmsg *f)
