@@ -28,54 +28,20 @@
 #include "supervisor/route.h"
 #include "rights/rules.h"
 #include "rights/state.h"
+#include "bpf/run.h"
 
 #include "harness.h"
 #include "supervisor/ctl.h"
+#include "supervisor/slow.h"
 #define CTL_PRCTL_FOR_TEST CTL_PRCTL
 
-/* --- A classic BPF interpreter for the instructions the assembler emits. --- */
-
+/* Filters run in the library's own interpreter (the supervisor's judge). */
 static uint32_t run(const struct bpf_asm *a, const struct seccomp_data *d)
 {
-	const uint8_t *mem = (const uint8_t *)d;
-	uint32_t acc = 0;
-	size_t pc = 0;
+	uint32_t action = bpf_run(a->insns, a->len, d);
 
-	for (;;) {
-		const struct sock_filter *f;
-
-		ck_assert_uint_lt(pc, a->len);
-		f = &a->insns[pc++];
-		switch (f->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			ck_assert_uint_le(f->k + 4, sizeof(*d));
-			ck_assert_uint_eq(f->k % 4, 0);
-			memcpy(&acc, mem + f->k, 4);
-			break;
-		case BPF_ALU | BPF_AND | BPF_K:
-			acc &= f->k;
-			break;
-		case BPF_JMP | BPF_JA:
-			pc += f->k;
-			break;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += acc == f->k ? f->jt : f->jf;
-			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			pc += acc > f->k ? f->jt : f->jf;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += acc >= f->k ? f->jt : f->jf;
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			pc += (acc & f->k) ? f->jt : f->jf;
-			break;
-		case BPF_RET | BPF_K:
-			return f->k;
-		default:
-			ck_abort_msg("unexpected BPF instruction 0x%x", f->code);
-		}
-	}
+	ck_assert_uint_ne(action, SECCOMP_RET_KILL_PROCESS);
+	return action;
 }
 
 /* --- The reference model. --- */
@@ -90,7 +56,7 @@ static uint32_t lo(uint64_t v)
 
 static bool has(const struct fd_state *st, uint64_t need)
 {
-	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP)
+	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP || need == RIGHT_COPY)
 		return false;
 	if (need == 0)
 		return true;
@@ -383,7 +349,7 @@ START_TEST(each_rule_row_denies_without_its_right)
 		if (r->nr < 0)
 			continue;
 		state_full(&st);
-		if (r->need != RIGHT_NEVER && r->need != RIGHT_LOOKUP) {
+		if (r->need != RIGHT_NEVER && r->need != RIGHT_LOOKUP && r->need != RIGHT_COPY) {
 			cap_rights_init(&need, r->need);
 			cap_rights_remove(&st.rights, &need);
 		} else {
@@ -538,8 +504,8 @@ START_TEST(tables_are_well_formed)
 		ck_assert_uint_lt(fd_rules[i].fdarg, 6);
 		ck_assert_uint_lt(fd_rules[i].cond_arg, 6);
 		ck_assert(fd_rules[i].need == RIGHT_NEVER || fd_rules[i].need == RIGHT_LOOKUP ||
-		          fd_rules[i].need == 0 || CAPIDXBIT(fd_rules[i].need) == 1 ||
-		          CAPIDXBIT(fd_rules[i].need) == 2);
+		          fd_rules[i].need == RIGHT_COPY || fd_rules[i].need == 0 ||
+		          CAPIDXBIT(fd_rules[i].need) == 1 || CAPIDXBIT(fd_rules[i].need) == 2);
 		for (unsigned j = i + 1; j < fd_rules_count; j++)
 			ck_assert_msg(memcmp(&fd_rules[i], &fd_rules[j], sizeof(fd_rules[i])) != 0,
 			              "rows %u and %u are identical", i, j);
@@ -609,18 +575,62 @@ START_TEST(listener_routes_what_others_leave_to_it)
 		const struct fd_rule *r = &fd_rules[i];
 		struct seccomp_data d = {.nr = r->nr, .arch = CAPSICUM_AUDIT_ARCH};
 
-		if (r->nr < 0 || r->need != RIGHT_LOOKUP)
+		if (r->nr < 0 || (r->need != RIGHT_LOOKUP && r->need != RIGHT_COPY))
 			continue;
 		for (int a = 0; a < 6; a++)
 			d.args[a] = (uint32_t)AT_FDCWD;
 		d.args[r->fdarg] = 7;
 		if (r->cond == WHEN_PTR_SET)
 			d.args[r->cond_arg] = 0x1000;
-		else
+		else if (r->need == RIGHT_LOOKUP)
 			d.args[r->fdarg + 1] = 0x1000; /* the path */
 		ck_assert_msg(run(&lim, &d) == ALLOW, "row %u still refused", i);
 		ck_assert_msg(run(&lis, &d) == SECCOMP_RET_USER_NOTIF, "row %u unrouted", i);
 		checked++;
+	}
+	/* fcntl's copies, on any descriptor */
+	for (unsigned i = 0; i < 2; i++) {
+		struct seccomp_data d = {.nr = NR_fcntl, .arch = CAPSICUM_AUDIT_ARCH};
+
+		d.args[0] = 7;
+		d.args[1] = i ? F_DUPFD_CLOEXEC : F_DUPFD;
+		ck_assert(run(&lim, &d) == ALLOW);
+		ck_assert(run(&lis, &d) == SECCOMP_RET_USER_NOTIF);
+		d.args[0] = 3;
+		ck_assert(run(&lis, &d) == SECCOMP_RET_USER_NOTIF);
+	}
+	/* every descriptor argument in the slow range, whatever the call */
+	for (unsigned i = 0; i < fd_rules_count; i++) {
+		const struct fd_rule *r = &fd_rules[i];
+		struct seccomp_data d = {.nr = r->nr, .arch = CAPSICUM_AUDIT_ARCH};
+		static const uint64_t in[] = {SLOW_LO, SLOW_HI - 1,
+		                              0xffffffff00000000ULL | SLOW_LO};
+
+		if (r->nr < 0)
+			continue;
+		for (size_t k = 0; k < ARRAY_LEN(in); k++) {
+			for (int a = 0; a < 6; a++)
+				d.args[a] = 1;
+			d.args[r->fdarg] = in[k];
+			ck_assert_msg(run(&lis, &d) == SECCOMP_RET_USER_NOTIF,
+			              "row %u: slow number %#llx unrouted", i,
+			              (unsigned long long)in[k]);
+			checked++;
+		}
+	}
+	{
+		struct seccomp_data d = {.nr = NR_read, .arch = CAPSICUM_AUDIT_ARCH};
+
+		d.args[0] = SLOW_HI;
+		ck_assert(run(&lis, &d) == SECCOMP_RET_ALLOW);
+		d.args[0] = SLOW_LO - 1;
+		ck_assert(run(&lis, &d) == SECCOMP_RET_ALLOW);
+		d.nr = NR_mmap;
+		d.args[4] = SLOW_LO;
+		ck_assert(run(&lis, &d) == SECCOMP_RET_USER_NOTIF);
+		d.nr = NR_ioctl;
+		d.args[0] = SLOW_LO + 5;
+		ck_assert(run(&lis, &d) == SECCOMP_RET_USER_NOTIF);
 	}
 	ck_assert_uint_gt(checked, 1000);
 	bpf_free(&lis);

@@ -36,6 +36,7 @@
 
 #include "harness.h"
 #include "supervisor/ctl.h"
+#include "rights/state.h"
 
 /* Newer than some build machines' headers. */
 #ifndef SYS_fchmodat2
@@ -1502,6 +1503,7 @@ END_TEST
 START_TEST(control_request_cannot_widen)
 {
 	cap_rights_t r, all;
+	struct fd_state full;
 	struct stat st;
 	struct fx fx;
 
@@ -1509,10 +1511,17 @@ START_TEST(control_request_cannot_widen)
 	limit(fx.d, cap_rights_init(&r, CAP_FSTATAT));
 	ENTER();
 	CAP_ALL(&all);
-	ck_assert_int_eq(syscall(SYS_prctl, CTL_PRCTL, CTL_LIMIT, (long)fx.d,
-	                         (long)all.cr_rights[0], (long)all.cr_rights[1]),
-	                 1);
-	ck_assert_int_eq(syscall(SYS_prctl, CTL_PRCTL, CTL_RESTRICT, (long)fx.d, 0L, 0L), 1);
+	state_full(&full);
+	ck_assert_int_eq(
+	    syscall(SYS_prctl, CTL_PRCTL, CTL_LIMIT, (long)fx.d, (long)&full, (long)sizeof(full)),
+	    1);
+	/* malformed requests are refused */
+	ck_assert_fails(syscall(SYS_prctl, CTL_PRCTL, CTL_LIMIT, (long)fx.d, (long)&full, 8L),
+	                EINVAL);
+	full.nioctls = CAP_IOCTLS_LIMIT_MAX + 1;
+	ck_assert_fails(
+	    syscall(SYS_prctl, CTL_PRCTL, CTL_LIMIT, (long)fx.d, (long)&full, (long)sizeof(full)),
+	    EINVAL);
 	ck_assert_fails(mkdirat(fx.d, "new", 0755), ENOTCAPABLE);
 	ck_assert_fails(unlinkat(fx.d, "f", 0), ENOTCAPABLE);
 	ck_assert_fails(fchmodat(fx.d, "f", 0600, 0), ENOTCAPABLE);

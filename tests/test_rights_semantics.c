@@ -262,22 +262,50 @@ START_TEST(fcntl_needs_cap_fcntl)
 }
 END_TEST
 
-/* Deviation (temporary): copies of a limited descriptor are refused. */
-START_TEST(copies_refused)
+/* Copies carry the rights (spec 2.8); test_propagation has the details. */
+START_TEST(copies_carry_rights)
+{
+	cap_rights_t r = rights(CAP_READ, CAP_FSTAT), got;
+	int fd = tmpfile_fd(1), other = tmpfile_fd(1), c;
+	char buf[2];
+
+	ck_assert_ok(cap_rights_limit(fd, &r));
+	ck_assert_int_ge(c = dup(fd), 0);
+	ck_assert_ok(cap_rights_get(c, &got));
+	ck_assert_mem_eq(&got, &r, sizeof(r));
+	ck_assert_int_eq(pread(c, buf, 1, 0), -1);
+	ck_assert_int_eq(read(c, buf, 1), 1);
+	ck_assert_fails(write(c, "x", 1), ENOTCAPABLE);
+	ck_assert_int_ge(c = fcntl(fd, F_DUPFD_CLOEXEC, 0), 0);
+	ck_assert_int_eq(fcntl(c, F_GETFD), FD_CLOEXEC);
+	ck_assert_fails(write(c, "x", 1), ENOTCAPABLE);
+	/* Deviation: not onto a number of the caller's choice outside the slow range. */
+	ck_assert_fails(dup2(fd, 50), ENOTCAPABLE);
+	ck_assert_fails(dup3(fd, 50, O_CLOEXEC), ENOTCAPABLE);
+	ck_assert_fails(fcntl(50, F_GETFD), EBADF);
+	/* A file placed on a limited number would not match its rule either. */
+	ck_assert_fails(dup2(other, fd), ENOTCAPABLE);
+	ck_assert_fails(dup3(other, fd, 0), ENOTCAPABLE);
+	/* Unlimited descriptors copy as usual. */
+	ck_assert_int_lt(dup(other), 50);
+	ck_assert_int_eq(dup2(other, 60), 60);
+}
+END_TEST
+
+/* Without a supervisor a copy would carry no rule: refused. */
+START_TEST(kernel_only_copies_refused)
 {
 	cap_rights_t r = rights(CAP_READ, CAP_WRITE);
 	int fd = tmpfile_fd(1), other = tmpfile_fd(1);
 
+	force_kernel_only();
 	ck_assert_ok(cap_rights_limit(fd, &r));
 	ck_assert_fails(dup(fd), ENOTCAPABLE);
 	ck_assert_fails(dup2(fd, 50), ENOTCAPABLE);
 	ck_assert_fails(dup3(fd, 50, O_CLOEXEC), ENOTCAPABLE);
 	ck_assert_fails(fcntl(fd, F_DUPFD, 0), ENOTCAPABLE);
 	ck_assert_fails(fcntl(fd, F_DUPFD_CLOEXEC, 0), ENOTCAPABLE);
-	/* A file placed on a limited number would not match its rule either. */
 	ck_assert_fails(dup2(other, fd), ENOTCAPABLE);
-	ck_assert_fails(dup3(other, fd, 0), ENOTCAPABLE);
-	/* Unlimited descriptors copy as usual. */
 	ck_assert_ok(dup(other));
 	ck_assert_ok(dup2(other, 60));
 }
@@ -361,7 +389,8 @@ static Suite *make_suite(void)
 	tcase_add_test(lists, ioctl_list_of_256);
 	tcase_add_test(lists, fcntl_mask_enforced);
 	tcase_add_test(lists, fcntl_needs_cap_fcntl);
-	tcase_add_test(copy, copies_refused);
+	tcase_add_test(copy, copies_carry_rights);
+	tcase_add_test(copy, kernel_only_copies_refused);
 	tcase_add_test(copy, accept_on_limited_socket_refused);
 	tcase_add_test(copy, lookups_below_limited_directory_refused);
 	suite_add_tcase(s, lim);

@@ -40,14 +40,14 @@ struct compiler {
 	struct bpf_asm *a;
 	uint32_t fd;
 	const struct fd_state *st;
-	bool route_lookups;
+	bool supervised; /* lookups and copies are the supervisor's */
 };
 
 static bool holds(const struct fd_state *st, uint64_t need)
 {
 	int idx;
 
-	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP)
+	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP || need == RIGHT_COPY)
 		return false;
 	if (need == 0)
 		return true;
@@ -55,9 +55,11 @@ static bool holds(const struct fd_state *st, uint64_t need)
 	return (st->rights.cr_rights[idx] & need) == need;
 }
 
-static bool fcntl_allowed(const struct fd_state *st, const struct fcntl_rule *r)
+static bool fcntl_allowed(const struct compiler *c, const struct fcntl_rule *r)
 {
-	return holds(st, r->need) && (st->fcntls & r->fcntl_bit) == r->fcntl_bit;
+	if (r->need == RIGHT_COPY)
+		return c->supervised;
+	return holds(c->st, r->need) && (c->st->fcntls & r->fcntl_bit) == r->fcntl_bit;
 }
 
 static bool ioctl_limited(const struct fd_state *st)
@@ -208,7 +210,7 @@ static void emit_fcntl(struct compiler *c)
 	bpf_bind(c->a, regular);
 	CAPSICUM_CHECK(fcntl_rules_count <= ARRAY_SIZE(allowed));
 	for (unsigned i = 0; i < fcntl_rules_count; i++)
-		if (fcntl_allowed(c->st, &fcntl_rules[i]))
+		if (fcntl_allowed(c, &fcntl_rules[i]))
 			allowed[nallowed++] = fcntl_rules[i].cmd;
 	match_fd(c, 0, next);
 	bpf_ld(c->a, SD_ARG_LO(1));
@@ -239,7 +241,7 @@ enum arg_status { ARG_FREE, ARG_ALWAYS, ARG_COND };
 
 static bool fails(const struct compiler *c, const struct fd_rule *r, int nr, unsigned arg)
 {
-	if (r->need == RIGHT_LOOKUP && c->route_lookups)
+	if ((r->need == RIGHT_LOOKUP || r->need == RIGHT_COPY) && c->supervised)
 		return false;
 	return r->nr == nr && r->fdarg == arg && !holds(c->st, r->need);
 }
@@ -470,9 +472,9 @@ static void emit_args_check(struct compiler *c, unsigned args)
 	bpf_ret(c->a, DENY);
 }
 
-int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st, bool route_lookups)
+int rights_compile(struct bpf_asm *a, int fd, const struct fd_state *st, bool supervised)
 {
-	struct compiler c = {a, (uint32_t)fd, st, route_lookups};
+	struct compiler c = {a, (uint32_t)fd, st, supervised};
 	int nrs[FD_RULES_MAX + 16], args_label[64];
 	struct call calls[FD_RULES_MAX + 16];
 	struct bpf_case cases[FD_RULES_MAX + 16];

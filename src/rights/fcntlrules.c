@@ -31,9 +31,9 @@ const struct fcntl_rule fcntl_rules[] = {
 	{F_SETFD, 0, 0},
 	{F_DUPFD_QUERY, 0, 0},
 	{F_CREATED_QUERY, 0, 0},
-	/* Copies: refused until the supervisor can carry the rights along. */
-	{F_DUPFD, RIGHT_NEVER, 0},
-	{F_DUPFD_CLOEXEC, RIGHT_NEVER, 0},
+	/* Copies: the supervisor carries the rights along (RIGHT_COPY). */
+	{F_DUPFD, RIGHT_COPY, 0},
+	{F_DUPFD_CLOEXEC, RIGHT_COPY, 0},
 	/* Status flags and ownership: CAP_FCNTL and the matching mask bit. */
 	{F_GETFL, CAP_FCNTL, CAP_FCNTL_GETFL},
 	{F_SETFL, CAP_FCNTL, CAP_FCNTL_SETFL},

@@ -128,13 +128,15 @@ const struct fd_rule fd_rules[] = {
 	LOOKUP(file_setattr, 0),
 
 	/*
-	 * Copies of the descriptor.  FreeBSD copies the rights with it; until a
-	 * supervisor can do that, a copy would carry no rule, so it is refused.
+	 * Copies of the descriptor.  FreeBSD copies the rights with it: the
+	 * supervisor places the copy on a number it judges; without one a copy
+	 * would carry no rule, so it is refused.  Nothing is placed on a
+	 * limited number: its rule would judge the new file.
 	 */
-	RULE(dup, 0, RIGHT_NEVER),
-	RULE(dup2, 0, RIGHT_NEVER),
+	RULE(dup, 0, RIGHT_COPY),
+	RULE(dup2, 0, RIGHT_COPY),
 	RULE(dup2, 1, RIGHT_NEVER), /* a new file on a limited number: see DEVIATIONS */
-	RULE(dup3, 0, RIGHT_NEVER),
+	RULE(dup3, 0, RIGHT_COPY),
 	RULE(dup3, 1, RIGHT_NEVER),
 	RULE(accept, 0, RIGHT_NEVER),
 	RULE(accept4, 0, RIGHT_NEVER),

@@ -21,15 +21,6 @@
 #include "state.h"
 #include "uring.h"
 
-static bool full(const struct fd_state *st)
-{
-	cap_rights_t all;
-
-	CAP_ALL(&all);
-	return memcmp(&st->rights, &all, sizeof(all)) == 0 && st->fcntls == CAP_FCNTL_ALL &&
-	       st->nioctls < 0;
-}
-
 static int install(int fd, const struct fd_state *st)
 {
 	struct bpf_asm a;
@@ -41,11 +32,10 @@ static int install(int fd, const struct fd_state *st)
 	/*
 	 * The listener filter must come before the first rights filter, which
 	 * refuses new listeners.  The supervisor learns of the limit before
-	 * the kernel enforces it; when it holds the file as a restricted
-	 * directory, lookups on the number are left to it.
+	 * the kernel enforces it; when it holds the file's state, lookups and
+	 * copies on the number are left to it.
 	 */
-	route = sup_ensure() && !full(st) &&
-	        sup_limit(fd, &st->rights, st->nioctls >= 0 || st->fcntls != CAP_FCNTL_ALL);
+	route = sup_ensure() && !state_is_full(st) && sup_limit(fd, st);
 	bpf_init(&a);
 	r = rights_compile(&a, fd, st, route);
 	if (r == 0)

@@ -38,13 +38,20 @@ enum rule_cond {
  */
 #define RIGHT_LOOKUP (UINT64_MAX - 1)
 
+/*
+ * A copy of the descriptor on a new number (dup, F_DUPFD...): refused like
+ * RIGHT_NEVER, unless the supervisor holds the file's state and places the
+ * copy itself on a number it judges (the slow range, route.h).
+ */
+#define RIGHT_COPY (UINT64_MAX - 2)
+
 struct fd_rule {
 	int nr;           /* system call, -1 if this architecture lacks it */
 	uint8_t fdarg;    /* argument that holds the descriptor */
 	uint8_t cond;     /* enum rule_cond */
 	uint8_t cond_arg; /* argument the condition reads */
 	uint32_t cond_val;
-	uint64_t need; /* one CAP_* value (one word), RIGHT_NEVER or RIGHT_LOOKUP */
+	uint64_t need; /* one CAP_* value (one word), RIGHT_NEVER, RIGHT_LOOKUP or RIGHT_COPY */
 };
 
 /*
@@ -62,7 +69,7 @@ struct proc_rule {
 
 struct fcntl_rule {
 	uint32_t cmd;       /* Linux F_* command */
-	uint64_t need;      /* CAP_* value, 0 for none, or RIGHT_NEVER */
+	uint64_t need;      /* CAP_* value, 0 for none, RIGHT_NEVER or RIGHT_COPY */
 	uint32_t fcntl_bit; /* CAP_FCNTL_* bit also required, or 0 */
 };
 

@@ -15,6 +15,7 @@
 #ifndef CAPSICUM_RIGHTS_STATE_H
 #define CAPSICUM_RIGHTS_STATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sys/capsicum.h>
@@ -47,6 +48,15 @@ static inline void state_full(struct fd_state *st)
 	st->fcntls = CAP_FCNTL_ALL;
 	st->nioctls = -1;
 }
+
+/* dst becomes what both dst and src allow. */
+CAPSICUM_HIDDEN void state_meet(struct fd_state *dst, const struct fd_state *src);
+
+/* A well-formed state (valid rights, known fcntl bits, a list that fits). */
+CAPSICUM_HIDDEN bool state_valid(const struct fd_state *st);
+
+/* All rights, all fcntls, all ioctls. */
+CAPSICUM_HIDDEN bool state_is_full(const struct fd_state *st);
 
 /* The answers a filter for `st` gives, by index; returns how many. */
 CAPSICUM_HIDDEN unsigned state_answers(const struct fd_state *st, uint16_t *ans, unsigned max);

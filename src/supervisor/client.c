@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,6 +31,7 @@
 #include "fdpass.h"
 #include "ctl.h"
 #include "route.h"
+#include "slow.h"
 
 enum { SUP_UNKNOWN, SUP_ACTIVE, SUP_NONE };
 
@@ -66,6 +68,22 @@ static pid_t fork_supervisor(int sock, int other)
 	return sup;
 }
 
+/*
+ * The supervisor places restricted copies on the slow range, which the
+ * caller's RLIMIT_NOFILE must reach.  Where the hard limit does not allow
+ * it, such copies fail with EMFILE.
+ */
+static void make_room(void)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < SLOW_HI &&
+	    lim.rlim_max >= SLOW_HI) {
+		lim.rlim_cur = SLOW_HI;
+		(void)setrlimit(RLIMIT_NOFILE, &lim);
+	}
+}
+
 static bool start(void)
 {
 	struct bpf_asm a;
@@ -95,6 +113,8 @@ static bool start(void)
 	}
 	/* On failure the supervisor sees end of file and exits. */
 	close(sv[0]);
+	if (ok)
+		make_room();
 	return ok;
 }
 
@@ -119,16 +139,14 @@ bool sup_active(void)
 	return state == SUP_ACTIVE;
 }
 
-bool sup_limit(int fd, const cap_rights_t *rights, bool restricted_more)
+bool sup_limit(int fd, const struct fd_state *st)
 {
 	int saved = errno;
 	long r;
 
 	if (state != SUP_ACTIVE)
 		return false;
-	r = ctl(CTL_LIMIT, fd, (long)rights->cr_rights[0], (long)rights->cr_rights[1]);
-	if (r == 1 && restricted_more)
-		r = ctl(CTL_RESTRICT, fd, 0, 0);
+	r = ctl(CTL_LIMIT, fd, (long)(uintptr_t)st, (long)sizeof(*st));
 	errno = saved;
 	return r == 1;
 }

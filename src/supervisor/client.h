@@ -10,6 +10,7 @@
 #include <sys/capsicum.h>
 
 #include "../internal.h"
+#include "../rights/state.h"
 
 /*
  * Make sure the process's filter chain carries our listener and a
@@ -25,12 +26,11 @@ CAPSICUM_HIDDEN bool sup_ensure(void);
 CAPSICUM_HIDDEN bool sup_active(void);
 
 /*
- * Tell the supervisor that fd's file is limited to `rights`, and whether
- * its ioctl list or fcntl mask is limited too.  true when the supervisor
- * holds it as a directory whose lookups it judges; false when the rights
- * filter must keep refusing lookups on the number itself.
+ * Tell the supervisor that fd is limited to st.  true when the supervisor
+ * holds the file's state and judges lookups beneath it and its copies;
+ * false when the rights filter must refuse both on the number itself.
  */
-CAPSICUM_HIDDEN bool sup_limit(int fd, const cap_rights_t *rights, bool restricted_more);
+CAPSICUM_HIDDEN bool sup_limit(int fd, const struct fd_state *st);
 
 /* The supervisor's entry point, in the forked process; never returns. */
 CAPSICUM_HIDDEN _Noreturn void supervisor_main(int sock);

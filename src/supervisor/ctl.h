@@ -26,13 +26,12 @@
 enum ctl_op {
 	CTL_HELLO = 1, /* -> CTL_MAGIC */
 	/*
-	 * (fd, rights word 0, rights word 1): fd's file is limited to these
-	 * rights.  -> 1 if the supervisor now holds it as a restricted
-	 * directory whose lookups it will judge, 0 if it is no directory.
+	 * (fd, struct fd_state *, its size): fd is limited to this state.
+	 * -> 1: the supervisor now holds the file's state and judges lookups
+	 * beneath it and makes its copies; an error: the rights filter must
+	 * refuse both on the number itself.
 	 */
 	CTL_LIMIT = 2,
-	/* (fd): fd's ioctl list or fcntl mask was limited; as CTL_LIMIT. */
-	CTL_RESTRICT = 3,
 };
 
 #define CAPMODE_MARK (1ULL << 62) /* microseconds of real-time CPU: never reached */

@@ -43,6 +43,7 @@
 #include "records.h"
 #include "route.h"
 #include "serve.h"
+#include "slow.h"
 
 enum op {
 	OP_OPEN,
@@ -147,7 +148,7 @@ static bool has(const struct record *rec, uint64_t right)
 	if (!rec->restricted || right == 0)
 		return true;
 	idx = CAPIDXBIT(right) == 1 ? 0 : 1;
-	return (rec->rights[idx] & right) == right;
+	return (rec->st.rights.cr_rights[idx] & right) == right;
 }
 
 static bool on_procfs(int fd)
@@ -240,6 +241,34 @@ static void proc_path(char *buf, size_t size, int fd)
 
 /* --- Calls that act on an existing object. --- */
 
+/*
+ * The rights an open needs beyond CAP_LOOKUP, by its flags (spec 2.9).
+ * O_PATH, Linux's O_SEARCH, adds nothing.
+ */
+static const struct open_right {
+	uint64_t mask, value; /* (flags & mask) == value */
+	uint64_t right;
+} open_rights[] = {
+    {O_PATH | O_ACCMODE, O_RDONLY, CAP_READ},
+    {O_PATH | O_ACCMODE, O_WRONLY, CAP_WRITE},
+    {O_PATH | O_ACCMODE, O_RDWR, CAP_READ | CAP_WRITE},
+    {O_PATH | O_ACCMODE | O_APPEND | O_TRUNC, O_WRONLY, CAP_SEEK},
+    {O_PATH | O_ACCMODE | O_APPEND | O_TRUNC, O_RDWR, CAP_SEEK},
+    {O_PATH | O_CREAT, O_CREAT, CAP_CREATE},
+    {O_PATH | O_TMPFILE, O_TMPFILE, CAP_CREATE},
+    {O_PATH | O_TRUNC, O_TRUNC, CAP_FTRUNCATE},
+    {O_PATH | O_DSYNC, O_DSYNC, CAP_FSYNC}, /* O_SYNC includes it */
+};
+
+static bool may_open(const struct record *rec, uint64_t flags)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(open_rights); i++)
+		if ((flags & open_rights[i].mask) == open_rights[i].value &&
+		    !has(rec, open_rights[i].right))
+			return false;
+	return true;
+}
+
 static int do_open(struct job *j, struct reply *r)
 {
 	const struct seccomp_data *d = j->d;
@@ -277,14 +306,11 @@ static int do_open(struct job *j, struct reply *r)
 	}
 	if (!target_valid(j->t))
 		return -ESRCH;
-	/*
-	 * FreeBSD gives the new descriptor the directory's rights.  A
-	 * descriptor the supervisor installs has no rights filter of its
-	 * number, so from a restricted directory it would carry more: refused
-	 * until the supervisor can place it under one (DEVIATIONS.md).
-	 */
-	if (j->dir[0].rec.restricted)
+	if (!may_open(&j->dir[0].rec, how.flags))
 		return -ENOTCAPABLE;
+	/* ADDFD cannot install an O_PATH descriptor (DEVIATIONS.md). */
+	if (how.flags & O_PATH)
+		return -EOPNOTSUPP;
 	if (how.flags & (O_CREAT | O_TMPFILE)) {
 		int mask = target_umask(j->t);
 
@@ -308,6 +334,19 @@ static int do_open(struct job *j, struct reply *r)
 			close(fd);
 			return -EIO;
 		}
+	}
+	/*
+	 * FreeBSD gives the new descriptor the directory's rights: from a
+	 * restricted directory it goes to the slow range with them (slow.h),
+	 * from an unrestricted one to the lowest free number, as the kernel
+	 * would.
+	 */
+	if (j->dir[0].rec.restricted) {
+		newfd = slow_place(j->t, fd, &j->dir[0].rec.st, -1, SLOW_LO,
+		                   (how.flags & O_CLOEXEC) != 0);
+		close(fd);
+		r->done = newfd == 0;
+		return newfd;
 	}
 	add.id = j->t->id;
 	add.flags = SECCOMP_ADDFD_FLAG_SEND;
@@ -551,7 +590,7 @@ static int copy_dir(struct job *j, int i, int arg)
 	if (dir->copy < 0) {
 		dir->err = dir->copy;
 		dir->copy = -1;
-	} else if (records_get(dir->copy, &dir->rec) != 0) {
+	} else if (slow_state(j->t, dir->fd, dir->copy, &dir->rec) != 0) {
 		dir->err = -ENOTCAPABLE;
 	}
 	return dir->err;
@@ -571,16 +610,21 @@ static int fetch_dir(struct job *j, int i, int arg)
 
 /*
  * Outside capability mode, may the call go on in the kernel?  Only when no
- * directory it names is restricted.  A restricted description can reach a
- * number only through the supervisor's records, never by a copy the
- * kernel makes (the rights filters refuse those), so the answer cannot
- * change before the kernel runs the call.  A descriptor the supervisor
+ * directory it names is restricted.  Records are per description and only
+ * narrow, and a restricted file reaches a new number only through the
+ * supervisor, on a slow number never used before (slow.h), never by a copy
+ * the kernel makes, so the answer cannot change before the kernel runs
+ * the call.  A descriptor the supervisor
  * cannot copy (not open, the caller not dumpable, no descriptors left)
  * cannot be shown unrestricted: the strict path answers.
  */
 static bool unrestricted(struct job *j, const struct route *route)
 {
-	if (!records_any())
+	bool slow = false;
+
+	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++)
+		slow |= slow_number(j->d->args[route->dirfd[i]]);
+	if (!slow && !records_any())
 		return true;
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++) {
 		if (arg_int(j->d, route->dirfd[i]) == AT_FDCWD)

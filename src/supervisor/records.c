@@ -17,8 +17,8 @@ struct entry {
 
 /*
  * Any process may ask for records (they only narrow); a ceiling keeps one
- * from filling the supervisor's descriptor table.  Past it, limits on
- * directories are enforced in the kernel alone (lookups refused).
+ * from filling the supervisor's descriptor table.  Past it, limits are
+ * enforced in the kernel alone (lookups and copies refused).
  */
 #define MAX_RECORDS 4096
 
@@ -64,7 +64,7 @@ static long find(int fd)
 	return -1;
 }
 
-int records_limit(int fd, const uint64_t rights[2])
+int records_limit(int fd, const struct fd_state *st)
 {
 	long i;
 	int r = 0;
@@ -75,14 +75,15 @@ int records_limit(int fd, const uint64_t rights[2])
 		r = (int)(i + 1);
 		close(fd);
 	} else if (i >= 0) {
-		entries[i].rec.rights[0] &= rights[0];
-		entries[i].rec.rights[1] &= rights[1];
+		state_meet(&entries[i].rec.st, st);
 		close(fd);
 	} else if (count == MAX_RECORDS || (count == cap && grow() != 0)) {
 		r = -ENOMEM;
 		close(fd);
 	} else {
-		entries[count++] = (struct entry){fd, {{rights[0], rights[1]}, true}};
+		entries[count].fd = fd;
+		entries[count].rec.st = *st;
+		entries[count++].rec.restricted = true;
 	}
 	pthread_mutex_unlock(&lock);
 	return r;
@@ -90,11 +91,10 @@ int records_limit(int fd, const uint64_t rights[2])
 
 int records_get(int fd, struct record *out)
 {
-	cap_rights_t all;
 	long i;
 
-	CAP_ALL(&all);
-	*out = (struct record){{all.cr_rights[0], all.cr_rights[1]}, false};
+	state_full(&out->st);
+	out->restricted = false;
 	pthread_mutex_lock(&lock);
 	i = find(fd);
 	if (i >= 0)

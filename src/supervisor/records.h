@@ -1,5 +1,5 @@
 /*
- * The supervisor's record of restricted directories.
+ * The supervisor's record of restricted descriptors below the slow range.
  *
  * Keyed by open file description, not by process and number: the
  * supervisor keeps a copy of each restricted directory and recognises it
@@ -17,20 +17,21 @@
 #include <stdint.h>
 
 #include "../internal.h"
+#include "../rights/state.h"
 
 struct record {
-	uint64_t rights[2]; /* cr_rights */
-	bool restricted;    /* rights, ioctls or fcntls are not all */
+	struct fd_state st;
+	bool restricted; /* rights, ioctls or fcntls are not all */
 };
 
-/* Whether any directory is restricted at all (the fast path's test). */
+/* Whether any descriptor is restricted at all (the fast path's test). */
 CAPSICUM_HIDDEN bool records_any(void);
 
 /*
- * Narrow the record of fd's description to rights; fd is the supervisor's
+ * Narrow the record of fd's description to st; fd is the supervisor's
  * copy, which the records keep or close.  0 or -errno.
  */
-CAPSICUM_HIDDEN int records_limit(int fd, const uint64_t rights[2]);
+CAPSICUM_HIDDEN int records_limit(int fd, const struct fd_state *st);
 
 /* fd's record (all rights when there is none): 0, or -errno if unknowable. */
 CAPSICUM_HIDDEN int records_get(int fd, struct record *out);

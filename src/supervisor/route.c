@@ -7,6 +7,9 @@
  *	          any dirfd slot not AT_FDCWD        -> USER_NOTIF
  *	  signal                                     -> USER_NOTIF
  *	  prctl(CTL_PRCTL)                           -> USER_NOTIF
+ *	  a copy                                     -> USER_NOTIF
+ *	a call with descriptor arguments:
+ *	  any of them in the slow range              -> USER_NOTIF
  *	anything else                                -> ALLOW
  *
  * Calls with AT_FDCWD stay in the kernel: outside capability mode they are
@@ -18,16 +21,19 @@
 
 #include "../arch/arch.h"
 #include "../bpf/dispatch.h"
+#include "../rights/rules.h"
 #include "ctl.h"
 #include "route.h"
+#include "slow.h"
 
-#define MAX_ROUTES 64
+#define MAX_CALLS (FD_RULES_MAX + 64)
 
 /* clang-format off */
 #define LOOKUP(call, fd, p)       {NR_##call, RK_LOOKUP, {fd, NO_ARG}, p, 0}
 #define LOOKUP_NULL(call, fd, p)  {NR_##call, RK_LOOKUP, {fd, NO_ARG}, p, 1}
 #define LOOKUP2(call, fd1, fd2)   {NR_##call, RK_LOOKUP, {fd1, fd2}, 1, 0}
 #define SIGNAL(call)              {NR_##call, RK_SIGNAL, {NO_ARG, NO_ARG}, NO_ARG, 0}
+#define COPY(call)                {NR_##call, RK_COPY, {NO_ARG, NO_ARG}, NO_ARG, 0}
 
 const struct route routes[] = {
 	LOOKUP(openat, 0, 1), LOOKUP(openat2, 0, 1), LOOKUP(faccessat, 0, 1),
@@ -42,6 +48,7 @@ const struct route routes[] = {
 	SIGNAL(kill), SIGNAL(tkill), SIGNAL(tgkill), SIGNAL(rt_sigqueueinfo),
 	SIGNAL(rt_tgsigqueueinfo),
 	{NR_prctl, RK_CTL, {NO_ARG, NO_ARG}, NO_ARG, 0},
+	COPY(dup), COPY(dup2), COPY(dup3), COPY(fcntl),
 };
 /* clang-format on */
 
@@ -55,6 +62,34 @@ const struct route *route_find(int nr)
 	return NULL;
 }
 
+/* Descriptor arguments the rights compiler handles outside fd_rules. */
+static const struct {
+	int nr;
+	uint8_t arg;
+} emitted_args[] = {{NR_fcntl, 0}, {NR_ioctl, 0}, {NR_mmap, 4}};
+
+unsigned route_fd_args(int nr)
+{
+	unsigned args = 0;
+
+	for (unsigned i = 0; i < fd_rules_count; i++)
+		if (fd_rules[i].nr == nr)
+			args |= 1u << fd_rules[i].fdarg;
+	for (size_t i = 0; i < ARRAY_SIZE(emitted_args); i++)
+		if (emitted_args[i].nr == nr)
+			args |= 1u << emitted_args[i].arg;
+	return args;
+}
+
+bool route_is_copy(const struct seccomp_data *d)
+{
+	uint32_t cmd = (uint32_t)d->args[1];
+
+	if (d->nr == NR_dup || d->nr == NR_dup2 || d->nr == NR_dup3)
+		return true;
+	return d->nr == NR_fcntl && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
+}
+
 static int cmp_case(const void *x, const void *y)
 {
 	int a = ((const struct bpf_case *)x)->nr, b = ((const struct bpf_case *)y)->nr;
@@ -62,12 +97,45 @@ static int cmp_case(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static void emit_route(struct bpf_asm *a, const struct route *r)
+/* "if any descriptor argument is in the slow range, notify" */
+static void emit_slow(struct bpf_asm *a, unsigned args, int notify)
+{
+	for (unsigned arg = 0; arg < 6; arg++) {
+		int next = bpf_label(a);
+
+		if (!(args & (1u << arg)))
+			continue;
+		bpf_ld(a, SD_ARG_LO(arg));
+		bpf_jmp(a, BPF_JGE, SLOW_LO, BPF_NEXT, next);
+		bpf_jmp_far(a, BPF_JGE, SLOW_HI, false, notify);
+		bpf_bind(a, next);
+	}
+}
+
+static void emit_route(struct bpf_asm *a, int nr, const struct route *r)
 {
 	int notify = bpf_label(a);
 
+	emit_slow(a, route_fd_args(nr), notify);
+	if (r == NULL) {
+		bpf_ret(a, SECCOMP_RET_ALLOW);
+		bpf_bind(a, notify);
+		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+		return;
+	}
 	switch (r->kind) {
+	case RK_COPY:
+		if (nr == NR_fcntl) {
+			bpf_ld(a, SD_ARG_LO(1));
+			bpf_jmp_far(a, BPF_JEQ, F_DUPFD, true, notify);
+			bpf_jmp_far(a, BPF_JEQ, F_DUPFD_CLOEXEC, true, notify);
+			bpf_ret(a, SECCOMP_RET_ALLOW);
+		}
+		bpf_bind(a, notify);
+		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+		return;
 	case RK_SIGNAL:
+		bpf_bind(a, notify);
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;
 	case RK_CTL:
@@ -97,26 +165,35 @@ static void emit_route(struct bpf_asm *a, const struct route *r)
 	bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 }
 
+static bool listed(const struct bpf_case *cases, size_t n, int nr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cases[i].nr == nr)
+			return true;
+	return false;
+}
+
 int listener_compile(struct bpf_asm *a)
 {
-	struct bpf_case cases[MAX_ROUTES];
-	const struct route *by_case[MAX_ROUTES];
+	struct bpf_case cases[MAX_CALLS];
 	size_t n = 0;
 
-	CAPSICUM_CHECK(routes_count <= MAX_ROUTES);
-	for (unsigned i = 0; i < routes_count; i++) {
-		if (routes[i].nr < 0)
-			continue;
-		cases[n++] = (struct bpf_case){routes[i].nr, bpf_label(a), 0};
-	}
+	CAPSICUM_CHECK(routes_count + fd_rules_count + ARRAY_SIZE(emitted_args) <= MAX_CALLS);
+	for (unsigned i = 0; i < routes_count; i++)
+		if (routes[i].nr >= 0 && !listed(cases, n, routes[i].nr))
+			cases[n++] = (struct bpf_case){routes[i].nr, bpf_label(a), 0};
+	for (unsigned i = 0; i < fd_rules_count; i++)
+		if (fd_rules[i].nr >= 0 && !listed(cases, n, fd_rules[i].nr))
+			cases[n++] = (struct bpf_case){fd_rules[i].nr, bpf_label(a), 0};
+	for (size_t i = 0; i < ARRAY_SIZE(emitted_args); i++)
+		if (emitted_args[i].nr >= 0 && !listed(cases, n, emitted_args[i].nr))
+			cases[n++] = (struct bpf_case){emitted_args[i].nr, bpf_label(a), 0};
 	qsort(cases, n, sizeof(cases[0]), cmp_case);
-	for (size_t i = 0; i < n; i++)
-		by_case[i] = route_find(cases[i].nr);
 	bpf_prologue(a);
 	bpf_dispatch(a, cases, n, SECCOMP_RET_ALLOW);
 	for (size_t i = 0; i < n; i++) {
 		bpf_bind(a, cases[i].label);
-		emit_route(a, by_case[i]);
+		emit_route(a, cases[i].nr, route_find(cases[i].nr));
 	}
 	return bpf_finish(a);
 }

@@ -9,6 +9,10 @@
  *	  unless the path pointer is NULL where NULL means "the descriptor"
  *	signals: the target must be the caller's own process in capability mode
  *	prctl(CTL_PRCTL, ...): the library's control requests
+ *	copies (dup, dup2, dup3, F_DUPFD, F_DUPFD_CLOEXEC) of any descriptor:
+ *	  a limited one's copy goes to the slow range with its rights
+ *	every call naming a slow-range number in a descriptor argument
+ *	  (slow.h): judged on the state the supervisor keeps for it
  *
  * Outside capability mode the supervisor lets an unrestricted lookup
  * continue in the kernel untouched; the rest it performs itself.  What the
@@ -18,7 +22,9 @@
 #ifndef CAPSICUM_SUPERVISOR_ROUTE_H
 #define CAPSICUM_SUPERVISOR_ROUTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <linux/seccomp.h>
 
 #include "../bpf/asm.h"
 #include "../internal.h"
@@ -28,10 +34,12 @@ enum route_kind {
 	RK_SIGNAL,
 	RK_CTL,
 	RK_SEND, /* sendmsg: not served yet, ECAPMODE in either configuration */
+	RK_COPY,
+	RK_SLOW, /* no entry in routes[]: a call with a slow-range descriptor */
 };
 
 /* The kinds the supervisor serves: capability mode leaves these to it. */
-#define RK_SERVED ((1u << RK_LOOKUP) | (1u << RK_SIGNAL) | (1u << RK_CTL))
+#define RK_SERVED ((1u << RK_LOOKUP) | (1u << RK_SIGNAL) | (1u << RK_CTL) | (1u << RK_COPY))
 
 #define NO_ARG 0xff
 
@@ -48,6 +56,12 @@ CAPSICUM_HIDDEN extern const unsigned routes_count;
 
 /* The route of call nr, or NULL. */
 CAPSICUM_HIDDEN const struct route *route_find(int nr);
+
+/* The arguments of call nr that hold descriptors (bit i: args[i]), from the rights table. */
+CAPSICUM_HIDDEN unsigned route_fd_args(int nr);
+
+/* Whether d is a copy the supervisor makes: dup, dup2, dup3, fcntl(F_DUPFD*). */
+CAPSICUM_HIDDEN bool route_is_copy(const struct seccomp_data *d);
 
 /* The listener filter: 0 or -errno. */
 CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a);

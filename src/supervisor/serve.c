@@ -15,9 +15,11 @@
 
 #include "../arch/arch.h"
 #include "ctl.h"
+#include "../rights/state.h"
 #include "records.h"
 #include "route.h"
 #include "serve.h"
+#include "slow.h"
 
 static int arg_int(const struct seccomp_data *d, int i)
 {
@@ -43,37 +45,35 @@ void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = ECAPMODE;
 }
 
-/* CTL_LIMIT and CTL_RESTRICT: record fd if it is a directory. */
+/*
+ * CTL_LIMIT: the caller limited fd to the state at args[3] (args[4] bytes).
+ * Any descriptor may be recorded; the supervisor judges lookups beneath it
+ * and makes its copies.  A slow number's state is the supervisor's own.
+ */
 static void limit(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
-	cap_rights_t rights;
-	struct stat st;
-	uint64_t words[2];
-	int fd, err;
+	struct fd_state st;
+	int fd = arg_int(d, 2), copy, err;
 
-	if (d->args[1] == CTL_RESTRICT) {
-		CAP_ALL(&rights);
+	if (d->args[4] != sizeof(st)) {
+		r->error = EINVAL;
+		return;
+	}
+	if (target_read(t, d->args[3], &st, sizeof(st)) != 0 || !target_valid(t)) {
+		r->error = EFAULT;
+		return;
+	}
+	if (!state_valid(&st)) {
+		r->error = EINVAL;
+		return;
+	}
+	if (slow_number((uint64_t)fd)) {
+		err = slow_limit(t, fd, &st);
+	} else if ((copy = target_getfd(t, fd)) < 0) {
+		err = copy;
 	} else {
-		rights.cr_rights[0] = d->args[3];
-		rights.cr_rights[1] = d->args[4];
-		if (CAPVER(&rights) != CAP_RIGHTS_VERSION_00 || !cap_rights_is_valid(&rights)) {
-			r->error = EINVAL;
-			return;
-		}
+		err = records_limit(copy, &st);
 	}
-	fd = target_getfd(t, arg_int(d, 2));
-	if (fd < 0) {
-		r->error = -fd;
-		return;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		close(fd);
-		r->val = 0;
-		return;
-	}
-	words[0] = rights.cr_rights[0];
-	words[1] = rights.cr_rights[1];
-	err = records_limit(fd, words);
 	if (err != 0)
 		r->error = -err;
 	else
@@ -87,7 +87,6 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 		r->val = CTL_MAGIC;
 		break;
 	case CTL_LIMIT:
-	case CTL_RESTRICT:
 		limit(t, d, r);
 		break;
 	default:
@@ -96,18 +95,38 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 	}
 }
 
+/*
+ * Which handler answers d: what the listener routed it for.  A call that
+ * is not a copy, a lookup with a path, a signal or a control request was
+ * routed for a slow-range descriptor.  -1 for a call never routed.
+ */
+static int route_kind(const struct seccomp_data *d)
+{
+	const struct route *route = route_find(d->nr);
+
+	if (route && route->kind == RK_COPY && route_is_copy(d))
+		return RK_COPY;
+	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
+		return RK_LOOKUP;
+	if (route && route->kind == RK_SIGNAL)
+		return RK_SIGNAL;
+	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
+		return RK_CTL;
+	return route_fd_args(d->nr) != 0 ? RK_SLOW : -1;
+}
+
 void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *resp)
 {
-	const struct route *route = route_find(req->data.nr);
+	int kind = route_kind(&req->data);
 	struct target t;
 	struct reply r = {0};
 
-	if (route == NULL || req->data.arch != CAPSICUM_AUDIT_ARCH) {
+	if (kind < 0 || req->data.arch != CAPSICUM_AUDIT_ARCH) {
 		r.error = ENOSYS;
 	} else if (target_load(&t, lfd, req->id, req->pid) != 0) {
 		r.error = ESRCH; /* gone: nobody reads the answer */
 	} else {
-		switch (route->kind) {
+		switch (kind) {
 		case RK_LOOKUP:
 			serve_lookup(&t, &req->data, &r);
 			break;
@@ -116,6 +135,12 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 			break;
 		case RK_CTL:
 			serve_ctl(&t, &req->data, &r);
+			break;
+		case RK_COPY:
+			serve_copy(&t, &req->data, &r);
+			break;
+		case RK_SLOW:
+			serve_slow(&t, &req->data, &r);
 			break;
 		default:
 			r.error = ECAPMODE;

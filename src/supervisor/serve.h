@@ -19,6 +19,8 @@ struct reply {
 CAPSICUM_HIDDEN void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r);
 
 /* Answer one notification. */
 CAPSICUM_HIDDEN void serve(int lfd, const struct seccomp_notif *req,

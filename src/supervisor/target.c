@@ -206,6 +206,29 @@ int target_check_creds(struct target *t)
 	return t->status_creds_match ? 0 : -EACCES;
 }
 
+int target_family(struct target *t, pid_t *tgid, pid_t *ppid)
+{
+	struct pidfd_info_ info = {0};
+	char path[64], status[4096], buf[LINE_MAX_];
+	int fd, r;
+
+	if ((fd = pidfd(t)) >= 0 && ioctl(fd, PIDFD_GET_INFO_, &info) == 0) {
+		*tgid = (pid_t)info.tgid;
+		*ppid = (pid_t)info.ppid;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
+	if ((r = read_status(path, status, sizeof(status))) != 0)
+		return r;
+	if (!field(status, "Tgid:", buf, sizeof(buf)))
+		return -ESRCH;
+	*tgid = (pid_t)strtol(buf, NULL, 10);
+	if (!field(status, "PPid:", buf, sizeof(buf)))
+		return -ESRCH;
+	*ppid = (pid_t)strtol(buf, NULL, 10);
+	return target_valid(t) ? 0 : -ESRCH;
+}
+
 int target_umask(struct target *t)
 {
 	int r = load_status(t);

@@ -44,6 +44,9 @@ CAPSICUM_HIDDEN void target_release(struct target *t);
  */
 CAPSICUM_HIDDEN int target_check_creds(struct target *t);
 
+/* The caller's process ID and its parent's, in the supervisor's namespace: 0 or -errno. */
+CAPSICUM_HIDDEN int target_family(struct target *t, pid_t *tgid, pid_t *ppid);
+
 /* The caller's umask, or -errno. */
 CAPSICUM_HIDDEN int target_umask(struct target *t);
 

@@ -1,0 +1,264 @@
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/kcmp.h>
+#include <linux/seccomp.h>
+
+#include "slow.h"
+
+#define SLOW_N         (SLOW_HI - SLOW_LO)
+#define ANCESTRY_DEPTH 8
+
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
+#endif
+
+struct proc {
+	pid_t pid;
+	int pidfd; /* tells this process from a later one with the same ID */
+	int next;  /* the lowest slow number never used in it */
+	struct fd_state *st[SLOW_N];
+	struct proc *link;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct proc *procs;
+
+static bool alive(const struct proc *p)
+{
+	struct pollfd pf = {p->pidfd, POLLIN, 0};
+
+	return poll(&pf, 1, 0) == 0;
+}
+
+static void destroy(struct proc *p)
+{
+	for (int i = 0; i < SLOW_N; i++)
+		free(p->st[i]);
+	close(p->pidfd);
+	free(p);
+}
+
+static void sweep(void)
+{
+	for (struct proc **pp = &procs; *pp;) {
+		struct proc *p = *pp;
+
+		if (alive(p)) {
+			pp = &p->link;
+		} else {
+			*pp = p->link;
+			destroy(p);
+		}
+	}
+}
+
+static struct proc *find(pid_t pid)
+{
+	for (struct proc *p = procs; p; p = p->link)
+		if (p->pid == pid && alive(p))
+			return p;
+	return NULL;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[4096], *at;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	at = strstr(buf, "\nPPid:");
+	return at ? (pid_t)strtol(at + 6, NULL, 10) : -1;
+}
+
+/* The slow numbers open in pid, as a bitmap; false if it cannot be listed. */
+static bool open_slow(pid_t pid, unsigned char *open)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((dir = opendir(path)) == NULL)
+		return false;
+	while ((e = readdir(dir)) != NULL) {
+		long n = strtol(e->d_name, NULL, 10);
+
+		if (n >= SLOW_LO && n < SLOW_HI)
+			open[n - SLOW_LO] = 1;
+	}
+	closedir(dir);
+	return true;
+}
+
+static struct proc *get(pid_t pid, pid_t ppid, int depth);
+
+/*
+ * Meet a process: the parent's states for the slow numbers that still
+ * hold the parent's file, nothing for the others.
+ */
+static struct proc *create(pid_t pid, pid_t ppid, int depth)
+{
+	unsigned char *open = calloc(SLOW_N, 1);
+	struct proc *p = calloc(1, sizeof(*p)), *parent = NULL;
+	bool any = false;
+
+	if (p == NULL || open == NULL) {
+		free(open);
+		free(p);
+		return NULL;
+	}
+	p->pid = pid;
+	p->next = SLOW_LO;
+	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (p->pidfd < 0 || !open_slow(pid, open)) {
+		if (p->pidfd >= 0)
+			close(p->pidfd);
+		free(open);
+		free(p);
+		return NULL;
+	}
+	for (int i = 0; i < SLOW_N; i++) {
+		if (open[i]) {
+			p->next = SLOW_LO + i + 1;
+			any = true;
+		}
+	}
+	/* The ancestors matter only to a process that holds slow numbers. */
+	if (any && depth < ANCESTRY_DEPTH && ppid > 0)
+		parent = get(ppid, parent_of(ppid), depth + 1);
+	for (int i = 0; parent && i < SLOW_N; i++) {
+		int n = SLOW_LO + i;
+
+		if (!open[i] || !parent->st[i] ||
+		    syscall(SYS_kcmp, ppid, pid, KCMP_FILE, n, n) != 0)
+			continue;
+		if ((p->st[i] = malloc(sizeof(*p->st[i]))) != NULL)
+			*p->st[i] = *parent->st[i];
+	}
+	if (parent && parent->next > p->next)
+		p->next = parent->next;
+	free(open);
+	/* Both may have changed meanwhile: only a process still alive counts. */
+	if (!alive(p)) {
+		destroy(p);
+		return NULL;
+	}
+	p->link = procs;
+	procs = p;
+	return p;
+}
+
+static struct proc *get(pid_t pid, pid_t ppid, int depth)
+{
+	struct proc *p = find(pid);
+
+	return p ? p : create(pid, ppid, depth);
+}
+
+/* The caller's process, under the lock; NULL if it cannot be known. */
+static struct proc *caller(struct target *t)
+{
+	pid_t pid, ppid;
+
+	if (target_family(t, &pid, &ppid) != 0)
+		return NULL;
+	if (!find(pid))
+		sweep();
+	return get(pid, ppid, 0);
+}
+
+int slow_state(struct target *t, int fd, int copy, struct record *out)
+{
+	struct proc *p;
+	int r = -ENOTCAPABLE;
+
+	if (!slow_number((uint64_t)fd))
+		return records_get(copy, out) == 0 ? 0 : -ENOTCAPABLE;
+	pthread_mutex_lock(&lock);
+	p = caller(t);
+	if (p && p->st[fd - SLOW_LO]) {
+		out->st = *p->st[fd - SLOW_LO];
+		out->restricted = !state_is_full(&out->st);
+		r = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+int slow_place(struct target *t, int file, const struct fd_state *st, int want, int min,
+               bool cloexec)
+{
+	struct seccomp_notif_addfd add = {0};
+	struct fd_state *copy;
+	struct rlimit lim;
+	struct proc *p;
+	int n, r = 0;
+
+	if ((copy = malloc(sizeof(*copy))) == NULL)
+		return -ENOMEM;
+	*copy = *st;
+	pthread_mutex_lock(&lock);
+	if ((p = caller(t)) == NULL) {
+		r = -ENOTCAPABLE;
+	} else {
+		n = want >= 0 ? want : (min > p->next ? min : p->next);
+		if (n < p->next || n < SLOW_LO)
+			r = -ENOTCAPABLE; /* used before: a judged call may still be on its way */
+		else if (n >= SLOW_HI)
+			r = -EMFILE;
+	}
+	if (r == 0) {
+		/* Known before the caller can use it: another worker may judge it next. */
+		free(p->st[n - SLOW_LO]);
+		p->st[n - SLOW_LO] = copy;
+		p->next = n + 1;
+	} else {
+		free(copy);
+	}
+	pthread_mutex_unlock(&lock);
+	if (r != 0)
+		return r;
+	/* The caller's own limit bounds the numbers it can be given. */
+	if (prlimit(t->tid, RLIMIT_NOFILE, NULL, &lim) != 0 || lim.rlim_cur <= (rlim_t)n)
+		return -EMFILE;
+	add.id = t->id;
+	add.flags = SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND;
+	add.srcfd = (uint32_t)file;
+	add.newfd = (uint32_t)n;
+	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	return ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
+}
+
+int slow_limit(struct target *t, int fd, const struct fd_state *st)
+{
+	struct proc *p;
+	int r = -ENOTCAPABLE;
+
+	pthread_mutex_lock(&lock);
+	p = caller(t);
+	if (p && p->st[fd - SLOW_LO]) {
+		state_meet(p->st[fd - SLOW_LO], st);
+		r = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
+}

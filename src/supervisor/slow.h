@@ -1,0 +1,73 @@
+/*
+ * The slow range (architecture brief 4): descriptor numbers the listener
+ * filter sends to the supervisor for every call that names them in a
+ * register.  Descriptors that get restricted rights after the filters were
+ * made -- a copy of a limited descriptor, a file opened beneath a limited
+ * directory -- have no rule of their number in the kernel; the supervisor
+ * places them here and judges each call on them with the filter the
+ * library would have installed (rights_judge), letting allowed calls
+ * continue in the kernel.
+ *
+ * The supervisor keeps, per process, the state of every slow number it
+ * placed, and never places on a number of the range twice in a process:
+ * once a call was judged on what a number held, nothing restricted can
+ * take its place before the kernel runs the call.  Only the kernel's own
+ * choice of the lowest free number could put a file there, which takes
+ * SLOW_LO open descriptors, and gives an unrestricted one.  A slow number
+ * the supervisor knows nothing of (inherited from a parent that is gone)
+ * allows nothing but close.
+ *
+ * A child inherits its parent's slow descriptors: the first time the
+ * supervisor meets a process it copies the parent's states for the
+ * numbers that still hold the same file (kcmp).  A new program image is
+ * the same process.
+ */
+#ifndef CAPSICUM_SUPERVISOR_SLOW_H
+#define CAPSICUM_SUPERVISOR_SLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../internal.h"
+#include "../rights/state.h"
+#include "records.h"
+#include "target.h"
+
+/*
+ * High enough that the kernel's lowest-free choice practically never gets
+ * there, low enough for the hard RLIMIT_NOFILE of most systems: the soft
+ * limit is raised to SLOW_HI where the hard limit allows, and restricted
+ * copies fail with EMFILE where it does not.
+ */
+#define SLOW_LO 8192
+#define SLOW_HI 12288
+
+static inline bool slow_number(uint64_t arg)
+{
+	uint32_t n = (uint32_t)arg;
+
+	return n >= SLOW_LO && n < SLOW_HI;
+}
+
+/*
+ * The state of the caller's descriptor number fd, whose file the
+ * supervisor holds a copy of (copy): the slow map's entry for a slow
+ * number, the records otherwise.  0, or -ENOTCAPABLE when it cannot be
+ * known.
+ */
+CAPSICUM_HIDDEN int slow_state(struct target *t, int fd, int copy, struct record *out);
+
+/*
+ * Give the caller file (the supervisor's descriptor, kept by the caller)
+ * on a slow number in state st, and answer its call with that number.
+ * want >= 0 asks for exactly that number, which must never have been
+ * used; otherwise the next number at or above min.  0 (answered) or
+ * -errno (not answered).
+ */
+CAPSICUM_HIDDEN int slow_place(struct target *t, int file, const struct fd_state *st, int want,
+                               int min, bool cloexec);
+
+/* Narrow the state of the caller's slow number fd (a limit on it): 0 or -errno. */
+CAPSICUM_HIDDEN int slow_limit(struct target *t, int fd, const struct fd_state *st);
+
+#endif
