@@ -380,12 +380,14 @@ START_TEST(every_copy_is_refused)
 }
 END_TEST
 
+/* Without a supervisor (kernel-only configuration). */
 START_TEST(accept_on_limited_listener_is_refused)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(sin);
 	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
 
+	force_kernel_only();
 	ck_assert_int_ge(l, 0);
 	ck_assert_ok(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
 	ck_assert_ok(listen(l, 4));

@@ -311,22 +311,56 @@ START_TEST(kernel_only_copies_refused)
 }
 END_TEST
 
-START_TEST(accept_on_limited_socket_refused)
+/* The connection gets the listener's rights (FreeBSD), in the slow range. */
+START_TEST(accept_carries_rights)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sin);
-	cap_rights_t all;
-	int s = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in peer = {0}, mine;
+	socklen_t len = sizeof(sin), plen = sizeof(peer), mlen = sizeof(mine);
+	cap_rights_t all, got;
+	int s = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), n;
+	pid_t pid;
+	char buf[4];
 
 	ck_assert_ok(bind(s, (struct sockaddr *)&sin, sizeof(sin)));
-	ck_assert_ok(listen(s, 1));
+	ck_assert_ok(listen(s, 4));
 	ck_assert_ok(getsockname(s, (struct sockaddr *)&sin, &len));
 	ck_assert_ok(connect(c, (struct sockaddr *)&sin, sizeof(sin)));
+	ck_assert_ok(getsockname(c, (struct sockaddr *)&mine, &mlen));
 	CAP_ALL(&all);
-	cap_rights_clear(&all, CAP_WRITE); /* even with CAP_ACCEPT */
+	cap_rights_clear(&all, CAP_WRITE);
+	ck_assert_ok(cap_rights_limit(s, &all));
+	ck_assert_int_ge(n = accept(s, (struct sockaddr *)&peer, &plen), 8192);
+	ck_assert_uint_eq(plen, sizeof(peer));
+	ck_assert_uint_eq(peer.sin_port, mine.sin_port);
+	ck_assert_ok(cap_rights_get(n, &got));
+	ck_assert_mem_eq(&got, &all, sizeof(all));
+	ck_assert_fails(write(n, "x", 1), ENOTCAPABLE);
+	ck_assert_int_eq(write(c, "ab", 2), 2);
+	ck_assert_int_eq(read(n, buf, 2), 2);
+	ck_assert_int_eq(fcntl(n, F_GETFL) & O_NONBLOCK, 0);
+	/* nothing pending on a non-blocking listener */
+	ck_assert_ok(fcntl(s, F_SETFL, O_NONBLOCK));
+	ck_assert_fails(accept4(s, NULL, NULL, SOCK_CLOEXEC), EAGAIN);
+	/* a blocking accept waits for the connection */
+	ck_assert_ok(fcntl(s, F_SETFL, 0));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int k = socket(AF_INET, SOCK_STREAM, 0);
+
+		usleep(300 * 1000);
+		_exit(connect(k, (struct sockaddr *)&sin, sizeof(sin)) == 0 ? 0 : 1);
+	}
+	ck_assert_int_ge(n = accept4(s, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), 8192);
+	ck_assert_int_eq(fcntl(n, F_GETFD), FD_CLOEXEC);
+	ck_assert_int_eq(fcntl(n, F_GETFL) & O_NONBLOCK, O_NONBLOCK);
+	ck_assert_fails(write(n, "x", 1), ENOTCAPABLE);
+	/* without CAP_ACCEPT, nothing */
+	cap_rights_clear(&all, CAP_ACCEPT);
 	ck_assert_ok(cap_rights_limit(s, &all));
 	ck_assert_fails(accept(s, NULL, NULL), ENOTCAPABLE);
-	ck_assert_fails(accept4(s, NULL, NULL, 0), ENOTCAPABLE);
+	ck_assert_fails(accept4(s, NULL, NULL, 0x40000000), EINVAL);
 }
 END_TEST
 
@@ -391,7 +425,7 @@ static Suite *make_suite(void)
 	tcase_add_test(lists, fcntl_needs_cap_fcntl);
 	tcase_add_test(copy, copies_carry_rights);
 	tcase_add_test(copy, kernel_only_copies_refused);
-	tcase_add_test(copy, accept_on_limited_socket_refused);
+	tcase_add_test(copy, accept_carries_rights);
 	tcase_add_test(copy, lookups_below_limited_directory_refused);
 	suite_add_tcase(s, lim);
 	suite_add_tcase(s, lists);

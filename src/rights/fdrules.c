@@ -138,8 +138,8 @@ const struct fd_rule fd_rules[] = {
 	RULE(dup2, 1, RIGHT_NEVER), /* a new file on a limited number: see DEVIATIONS */
 	RULE(dup3, 0, RIGHT_COPY),
 	RULE(dup3, 1, RIGHT_NEVER),
-	RULE(accept, 0, RIGHT_NEVER),
-	RULE(accept4, 0, RIGHT_NEVER),
+	RULE(accept, 0, RIGHT_COPY), /* the connection gets the listener's rights */
+	RULE(accept4, 0, RIGHT_COPY),
 	RULE(pidfd_getfd, 0, RIGHT_NEVER), /* takes a copy out of another process */
 	RULE(pidfd_getfd, 1, RIGHT_NEVER), /* also works on the caller's own pidfd */
 

@@ -8,14 +8,23 @@
  * the new file by another's rights (brief 4), so dup2 and dup3 of a
  * restricted descriptor onto such a number fail with ENOTCAPABLE.
  *
+ * accept and accept4 on a restricted listener are copies too: FreeBSD
+ * gives the new connection the listener's rights.  The supervisor accepts
+ * on its own copy of the socket and places the connection in the slow
+ * range; a blocking caller's wait is the worker's, bounded so that waiting
+ * callers cannot take every worker.
+ *
  * Every other call on a slow number is judged by the filter the library
  * would have installed for it, on registers only, and then continues.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <sys/capsicum.h>
 
@@ -57,12 +66,111 @@ static int parse(const struct seccomp_data *d, struct copy *c)
 	return 0;
 }
 
+/* Workers that may wait in accept at once; the others keep serving. */
+#define MAX_ACCEPTING  16
+#define ACCEPT_POLL_MS 200
+
+static atomic_int accepting;
+
+static bool has(const struct fd_state *st, uint64_t right)
+{
+	return (st->rights.cr_rights[CAPIDXBIT(right) == 1 ? 0 : 1] & right) == right;
+}
+
+/* Accept a connection on sock (ours) for the caller: the new descriptor, or -errno. */
+static int accept_for(struct target *t, int sock)
+{
+	int conn, fl = fcntl(sock, F_GETFL);
+	bool waited = false;
+
+	if (fl < 0)
+		return -errno;
+	for (;;) {
+		struct pollfd pf = {sock, POLLIN, 0};
+
+		conn = accept4(sock, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (conn >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || (fl & O_NONBLOCK))
+			break;
+		if (!waited && atomic_fetch_add(&accepting, 1) >= MAX_ACCEPTING) {
+			atomic_fetch_sub(&accepting, 1);
+			return -EAGAIN;
+		}
+		waited = true;
+		/* A signal to the caller ends its call, and the notification. */
+		if (poll(&pf, 1, ACCEPT_POLL_MS) < 0 && errno != EINTR)
+			break;
+		if (!target_valid(t)) {
+			errno = EINTR;
+			break;
+		}
+	}
+	if (waited)
+		atomic_fetch_sub(&accepting, 1);
+	return conn >= 0 ? conn : -errno;
+}
+
+/* The peer's address for accept's out-arguments (addr, addrlen): 0 or -errno. */
+static int write_peer(struct target *t, const struct seccomp_data *d, int conn)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss), want;
+
+	if (d->args[1] == 0)
+		return 0;
+	if (target_read(t, d->args[2], &want, sizeof(want)) != 0)
+		return -EFAULT;
+	if ((int)want < 0)
+		return -EINVAL;
+	if (getpeername(conn, (struct sockaddr *)&ss, &len) != 0)
+		len = 0;
+	if (target_write(t, d->args[1], &ss, want < len ? want : len) != 0 ||
+	    target_write(t, d->args[2], &len, sizeof(len)) != 0)
+		return -EFAULT;
+	return 0;
+}
+
+static void serve_accept(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	int flags = d->nr == NR_accept4 ? arg_int(d, 3) : 0, sock, conn = -1, res;
+	struct record rec;
+
+	if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) {
+		r->error = EINVAL;
+		return;
+	}
+	if ((sock = target_getfd(t, arg_int(d, 0))) < 0) {
+		r->error = sock == -EBADF ? EBADF : ENOTCAPABLE;
+		return;
+	}
+	if ((res = slow_state(t, arg_int(d, 0), sock, &rec)) == 0 && !rec.restricted) {
+		r->cont = true; /* an unrestricted listener's connection has all rights */
+	} else if (res == 0 && !has(&rec.st, CAP_ACCEPT)) {
+		res = -ENOTCAPABLE;
+	} else if (res == 0 && (res = conn = accept_for(t, sock)) >= 0) {
+		if ((res = write_peer(t, d, conn)) == 0 && !(flags & SOCK_NONBLOCK))
+			res = fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) & ~O_NONBLOCK) ? -errno : 0;
+		if (res == 0)
+			res =
+			    slow_place(t, conn, &rec.st, -1, SLOW_LO, (flags & SOCK_CLOEXEC) != 0);
+		r->done = res == 0;
+	}
+	if (conn >= 0)
+		close(conn);
+	close(sock);
+	if (res < 0)
+		r->error = -res;
+}
+
 void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
 	struct copy c;
 	struct record rec;
 	int file, res;
 
+	if (d->nr == NR_accept || d->nr == NR_accept4) {
+		serve_accept(t, d, r);
+		return;
+	}
 	if ((res = parse(d, &c)) != 0) {
 		r->error = -res;
 		return;

@@ -48,7 +48,7 @@ const struct route routes[] = {
 	SIGNAL(kill), SIGNAL(tkill), SIGNAL(tgkill), SIGNAL(rt_sigqueueinfo),
 	SIGNAL(rt_tgsigqueueinfo),
 	{NR_prctl, RK_CTL, {NO_ARG, NO_ARG}, NO_ARG, 0},
-	COPY(dup), COPY(dup2), COPY(dup3), COPY(fcntl),
+	COPY(dup), COPY(dup2), COPY(dup3), COPY(fcntl), COPY(accept), COPY(accept4),
 };
 /* clang-format on */
 
@@ -85,7 +85,8 @@ bool route_is_copy(const struct seccomp_data *d)
 {
 	uint32_t cmd = (uint32_t)d->args[1];
 
-	if (d->nr == NR_dup || d->nr == NR_dup2 || d->nr == NR_dup3)
+	if (d->nr == NR_dup || d->nr == NR_dup2 || d->nr == NR_dup3 || d->nr == NR_accept ||
+	    d->nr == NR_accept4)
 		return true;
 	return d->nr == NR_fcntl && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
 }

@@ -9,8 +9,9 @@
  *	  unless the path pointer is NULL where NULL means "the descriptor"
  *	signals: the target must be the caller's own process in capability mode
  *	prctl(CTL_PRCTL, ...): the library's control requests
- *	copies (dup, dup2, dup3, F_DUPFD, F_DUPFD_CLOEXEC) of any descriptor:
- *	  a limited one's copy goes to the slow range with its rights
+ *	copies (dup, dup2, dup3, F_DUPFD, F_DUPFD_CLOEXEC) of any descriptor,
+ *	  and accept/accept4 on any socket: a limited one's copy, or its
+ *	  connection, goes to the slow range with its rights
  *	every call naming a slow-range number in a descriptor argument
  *	  (slow.h): judged on the state the supervisor keeps for it
  *
@@ -60,7 +61,7 @@ CAPSICUM_HIDDEN const struct route *route_find(int nr);
 /* The arguments of call nr that hold descriptors (bit i: args[i]), from the rights table. */
 CAPSICUM_HIDDEN unsigned route_fd_args(int nr);
 
-/* Whether d is a copy the supervisor makes: dup, dup2, dup3, fcntl(F_DUPFD*). */
+/* Whether d is a copy the supervisor makes: dup, dup2, dup3, fcntl(F_DUPFD*), accept, accept4. */
 CAPSICUM_HIDDEN bool route_is_copy(const struct seccomp_data *d);
 
 /* The listener filter: 0 or -errno. */
