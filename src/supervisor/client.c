@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
@@ -118,8 +119,24 @@ static bool start(void)
 	return ok;
 }
 
+/* A child of fork(): let the supervisor meet it while the parent's table is as inherited. */
+static void forked(void)
+{
+	int saved = errno;
+
+	if (state == SUP_ACTIVE)
+		(void)ctl(CTL_FORKED, 0, 0, 0);
+	errno = saved;
+}
+
+static void register_forked(void)
+{
+	pthread_atfork(NULL, NULL, forked);
+}
+
 bool sup_ensure(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	long r;
 
 	if (state != SUP_UNKNOWN)
@@ -131,6 +148,8 @@ bool sup_ensure(void)
 		state = start() ? SUP_ACTIVE : SUP_NONE;
 	else
 		state = SUP_NONE;
+	if (state == SUP_ACTIVE)
+		pthread_once(&once, register_forked);
 	return state == SUP_ACTIVE;
 }
 

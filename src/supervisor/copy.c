@@ -185,8 +185,6 @@ void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r)
 		} else if (!rec.restricted && !slow_number((uint64_t)(c.to >= 0 ? c.to : c.min))) {
 			/* The kernel's own copy; nothing restricted can reach c.from meanwhile. */
 			r->cont = true;
-		} else if (c.to >= 0 && !slow_number((uint64_t)c.to)) {
-			res = -ENOTCAPABLE;
 		} else {
 			res = slow_place(t, file, &rec.st, c.to, c.min, c.cloexec);
 			r->done = res == 0;
@@ -195,6 +193,18 @@ void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r)
 	close(file);
 	if (res < 0)
 		r->error = -res;
+}
+
+/* A refusal on fd, or EBADF when it holds no file, as the kernel would say. */
+static int refusal(struct target *t, int fd, int error)
+{
+	int copy = target_getfd(t, fd);
+
+	if (copy == -EBADF)
+		return EBADF;
+	if (copy >= 0)
+		close(copy);
+	return error;
 }
 
 void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r)
@@ -209,18 +219,17 @@ void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r)
 		if (!(args & (1u << i)) || !slow_number((uint64_t)fd))
 			continue;
 		if (slow_state(t, fd, -1, &rec) != 0) {
-			r->error = ENOTCAPABLE;
+			r->error = refusal(t, fd, ENOTCAPABLE);
 			return;
 		}
 		action = rights_judge(fd, &rec.st, d);
-		if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO) {
-			r->error = (int)(action & SECCOMP_RET_DATA);
-			return;
-		}
-		if (action != SECCOMP_RET_ALLOW) {
+		if (action == SECCOMP_RET_ALLOW)
+			continue;
+		if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+			r->error = refusal(t, fd, (int)(action & SECCOMP_RET_DATA));
+		else
 			r->error = ENOTCAPABLE;
-			return;
-		}
+		return;
 	}
 	r->cont = true;
 }

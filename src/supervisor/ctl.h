@@ -32,6 +32,12 @@ enum ctl_op {
 	 * refuse both on the number itself.
 	 */
 	CTL_LIMIT = 2,
+	/*
+	 * (): sent by a new child from fork(): the supervisor meets it now,
+	 * while its parent's table still holds what the child inherited, and
+	 * takes the parent's slow states (slow.h).  -> 0.
+	 */
+	CTL_FORKED = 3,
 };
 
 #define CAPMODE_MARK (1ULL << 62) /* microseconds of real-time CPU: never reached */

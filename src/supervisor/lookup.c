@@ -342,8 +342,8 @@ static int do_open(struct job *j, struct reply *r)
 	 * would.
 	 */
 	if (j->dir[0].rec.restricted) {
-		newfd = slow_place(j->t, fd, &j->dir[0].rec.st, -1, SLOW_LO,
-		                   (how.flags & O_CLOEXEC) != 0);
+		newfd =
+		    slow_place(j->t, fd, &j->dir[0].rec.st, -1, 0, (how.flags & O_CLOEXEC) != 0);
 		close(fd);
 		r->done = newfd == 0;
 		return newfd;

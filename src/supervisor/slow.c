@@ -204,6 +204,37 @@ int slow_state(struct target *t, int fd, int copy, struct record *out)
 	return r;
 }
 
+/* Whether the caller's number n holds a file. */
+static bool occupied(pid_t pid, int n)
+{
+	return syscall(SYS_kcmp, pid, pid, KCMP_FILE, n, n) == 0;
+}
+
+/*
+ * The number to place on, under the lock: want, or the first free number
+ * at or above min and the counter.  Errors are those of dup2 and F_DUPFD.
+ */
+static int choose(struct proc *p, int want, int min, rlim_t soft)
+{
+	int n;
+
+	if (want >= 0) {
+		if ((rlim_t)want >= soft)
+			return -EBADF;
+		/* used before: a judged call may still be on its way to it */
+		if (!slow_number((uint64_t)want) || want < p->next || occupied(p->pid, want))
+			return -ENOTCAPABLE;
+		return want;
+	}
+	if (min > 0 && (rlim_t)min >= soft)
+		return -EINVAL;
+	n = min > p->next ? min : p->next;
+	/* The kernel may have put a file there (F_DUPFD just below the range). */
+	while (n < SLOW_HI && (rlim_t)n < soft && occupied(p->pid, n))
+		n++;
+	return n < SLOW_HI && (rlim_t)n < soft ? n : -EMFILE;
+}
+
 int slow_place(struct target *t, int file, const struct fd_state *st, int want, int min,
                bool cloexec)
 {
@@ -211,22 +242,20 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	struct fd_state *copy;
 	struct rlimit lim;
 	struct proc *p;
-	int n, r = 0;
+	int n;
 
+	/* The caller's own limit bounds the numbers it can be given. */
+	if (prlimit(t->tid, RLIMIT_NOFILE, NULL, &lim) != 0)
+		return -ESRCH;
 	if ((copy = malloc(sizeof(*copy))) == NULL)
 		return -ENOMEM;
 	*copy = *st;
 	pthread_mutex_lock(&lock);
-	if ((p = caller(t)) == NULL) {
-		r = -ENOTCAPABLE;
-	} else {
-		n = want >= 0 ? want : (min > p->next ? min : p->next);
-		if (n < p->next || n < SLOW_LO)
-			r = -ENOTCAPABLE; /* used before: a judged call may still be on its way */
-		else if (n >= SLOW_HI)
-			r = -EMFILE;
-	}
-	if (r == 0) {
+	if ((p = caller(t)) == NULL)
+		n = -ENOTCAPABLE;
+	else
+		n = choose(p, want, min, lim.rlim_cur);
+	if (n >= 0) {
 		/* Known before the caller can use it: another worker may judge it next. */
 		free(p->st[n - SLOW_LO]);
 		p->st[n - SLOW_LO] = copy;
@@ -235,17 +264,21 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 		free(copy);
 	}
 	pthread_mutex_unlock(&lock);
-	if (r != 0)
-		return r;
-	/* The caller's own limit bounds the numbers it can be given. */
-	if (prlimit(t->tid, RLIMIT_NOFILE, NULL, &lim) != 0 || lim.rlim_cur <= (rlim_t)n)
-		return -EMFILE;
+	if (n < 0)
+		return n;
 	add.id = t->id;
 	add.flags = SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND;
 	add.srcfd = (uint32_t)file;
 	add.newfd = (uint32_t)n;
 	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
 	return ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
+}
+
+void slow_meet(struct target *t)
+{
+	pthread_mutex_lock(&lock);
+	(void)caller(t);
+	pthread_mutex_unlock(&lock);
 }
 
 int slow_limit(struct target *t, int fd, const struct fd_state *st)

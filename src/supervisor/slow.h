@@ -12,15 +12,18 @@
  * placed, and never places on a number of the range twice in a process:
  * once a call was judged on what a number held, nothing restricted can
  * take its place before the kernel runs the call.  Only the kernel's own
- * choice of the lowest free number could put a file there, which takes
- * SLOW_LO open descriptors, and gives an unrestricted one.  A slow number
+ * choice of the lowest free number could put a file there (F_DUPFD with a
+ * bound just below the range, or SLOW_LO open descriptors), and it gives
+ * an unrestricted one; the supervisor skips numbers so taken.  A slow number
  * the supervisor knows nothing of (inherited from a parent that is gone)
  * allows nothing but close.
  *
  * A child inherits its parent's slow descriptors: the first time the
  * supervisor meets a process it copies the parent's states for the
- * numbers that still hold the same file (kcmp).  A new program image is
- * the same process.
+ * numbers that still hold the same file (kcmp).  The library's fork
+ * handler makes that first meeting happen at once (CTL_FORKED), before the
+ * parent changes its table or its states.  A new program image is the
+ * same process.
  */
 #ifndef CAPSICUM_SUPERVISOR_SLOW_H
 #define CAPSICUM_SUPERVISOR_SLOW_H
@@ -60,12 +63,16 @@ CAPSICUM_HIDDEN int slow_state(struct target *t, int fd, int copy, struct record
 /*
  * Give the caller file (the supervisor's descriptor, kept by the caller)
  * on a slow number in state st, and answer its call with that number.
- * want >= 0 asks for exactly that number, which must never have been
- * used; otherwise the next number at or above min.  0 (answered) or
- * -errno (not answered).
+ * want >= 0 asks for exactly that number, which must be free and above
+ * every number placed before; otherwise the first free number at or above
+ * min and those.  0 (answered) or -errno (not answered; dup2's and
+ * F_DUPFD's errors for numbers beyond the caller's RLIMIT_NOFILE).
  */
 CAPSICUM_HIDDEN int slow_place(struct target *t, int file, const struct fd_state *st, int want,
                                int min, bool cloexec);
+
+/* Meet the caller now, taking its parent's states (CTL_FORKED). */
+CAPSICUM_HIDDEN void slow_meet(struct target *t);
 
 /* Narrow the state of the caller's slow number fd (a limit on it): 0 or -errno. */
 CAPSICUM_HIDDEN int slow_limit(struct target *t, int fd, const struct fd_state *st);
