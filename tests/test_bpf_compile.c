@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -563,6 +565,8 @@ START_TEST(listener_routes_what_others_leave_to_it)
 		for (int i = 0; i < 6; i++)
 			d.args[i] = routed_arg();
 		l = run(&lis, &d);
+		if (nr == NR_clone || nr == NR_clone3 || nr == NR_unshare)
+			continue; /* the listener's own refusals, below */
 		ck_assert(l == SECCOMP_RET_ALLOW || l == SECCOMP_RET_USER_NOTIF);
 		if (run(&sup, &d) == SECCOMP_RET_ALLOW && run(&ko, &d) != SECCOMP_RET_ALLOW) {
 			ck_assert_msg(l == SECCOMP_RET_USER_NOTIF, "capmode leaves nr %u unrouted",
@@ -587,6 +591,32 @@ START_TEST(listener_routes_what_others_leave_to_it)
 		ck_assert_msg(run(&lim, &d) == ALLOW, "row %u still refused", i);
 		ck_assert_msg(run(&lis, &d) == SECCOMP_RET_USER_NOTIF, "row %u unrouted", i);
 		checked++;
+	}
+	/* the listener's refusals: another table, another parent, clone3 */
+	{
+		static const struct {
+			int nr;
+			uint64_t flags;
+			uint32_t want;
+		} cl[] = {
+		    {NR_clone, SIGCHLD, SECCOMP_RET_ALLOW},
+		    {NR_clone, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_FILES | CLONE_FS,
+		     SECCOMP_RET_ALLOW},
+		    {NR_clone, CLONE_VM | CLONE_VFORK | SIGCHLD, SECCOMP_RET_ALLOW},
+		    {NR_clone, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, DENY},
+		    {NR_clone, CLONE_FILES | SIGCHLD, DENY},
+		    {NR_clone, CLONE_PARENT | SIGCHLD, DENY},
+		    {NR_clone3, 0, SECCOMP_RET_ERRNO | ENOSYS},
+		    {NR_unshare, CLONE_FILES, DENY},
+		    {NR_unshare, CLONE_FS, SECCOMP_RET_ALLOW},
+		};
+
+		for (size_t i = 0; i < ARRAY_LEN(cl); i++) {
+			struct seccomp_data d = {.nr = cl[i].nr, .arch = CAPSICUM_AUDIT_ARCH};
+
+			d.args[0] = cl[i].flags;
+			ck_assert_msg(run(&lis, &d) == cl[i].want, "clone case %zu", i);
+		}
 	}
 	/* fcntl's copies, on any descriptor */
 	for (unsigned i = 0; i < 2; i++) {

@@ -17,6 +17,7 @@
  * the directory fixtures live under one scratch directory per tcase.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <dirent.h>
 #include <limits.h>
 #include <poll.h>
@@ -617,11 +618,14 @@ START_TEST(dup2_onto_used_slow_number_refused)
 	ck_assert_fails(dup2(fd, other), ENOTCAPABLE);
 	ck_assert_str_eq(pcontents(other, buf, sizeof(buf)), "other");
 	ck_assert_int_eq(write(other, "O", 1), 1);
-	/* onto a closed copy's number */
+	/* onto a closed copy's number: only a state that allows what it allowed */
 	ck_assert_int_eq(close(c), 0);
-	ck_assert_fails(dup2(fd, c), ENOTCAPABLE);
-	ck_assert_fails(dup3(fd, c, O_CLOEXEC), ENOTCAPABLE);
+	LIMIT(other, CAP_READ);
+	ck_assert_fails(dup2(other, c), ENOTCAPABLE);
+	ck_assert_fails(dup3(other, c, O_CLOEXEC), ENOTCAPABLE);
 	ck_assert_fails(fcntl(c, F_GETFD), EBADF);
+	ck_assert_int_eq(dup3(fd, c, O_CLOEXEC), c);
+	ck_assert(same_file(c, fd));
 }
 END_TEST
 
@@ -1194,25 +1198,33 @@ END_TEST
 /* ======== Attacks. ======== */
 
 /* (a) A closed copy's number cannot be taken over by an unrestricted descriptor. */
-START_TEST(closed_copy_number_cannot_be_reused)
+/*
+ * A call judged on what a closed number held may still be on its way to
+ * the kernel: the number takes only files whose state allows at least as
+ * much, so the call is allowed on whatever it meets.
+ */
+START_TEST(closed_copy_number_takes_only_wider_states)
 {
-	int fd = data_file("limited"), other = data_file("other"), c, n;
+	int fd = data_file("limited"), other = data_file("other"), narrow = data_file("n"), c, n;
 
 	LIMIT(fd, CAP_READ, CAP_SEEK);
+	LIMIT(narrow, CAP_READ);
 	c = dup(fd);
 	ASSERT_SLOW(c);
 	ck_assert_int_eq(close(c), 0);
-	ck_assert_fails(dup2(other, c), ENOTCAPABLE);
-	ck_assert_fails(dup3(other, c, 0), ENOTCAPABLE);
-	ck_assert_fails(dup3(other, c, O_CLOEXEC), ENOTCAPABLE);
+	ck_assert_fails(dup2(narrow, c), ENOTCAPABLE);
+	ck_assert_fails(dup3(narrow, c, O_CLOEXEC), ENOTCAPABLE);
 	ck_assert_fails(fcntl(c, F_GETFD), EBADF);
-	/* F_DUPFD with c as the bound goes above it */
-	n = fcntl(other, F_DUPFD, c);
+	/* copies of the narrower file go elsewhere */
+	n = dup(narrow);
 	ASSERT_SLOW(n);
-	ck_assert_int_gt(n, c);
-	ck_assert(same_file(n, other));
-	ASSERT_ALL_RIGHTS(n);
-	/* nor can a limited one be put back there */
+	ck_assert_int_ne(n, c);
+	/* an unrestricted file may take it, and is unrestricted there */
+	ck_assert_int_eq(dup2(other, c), c);
+	ck_assert(same_file(c, other));
+	ASSERT_ALL_RIGHTS(c);
+	ck_assert_int_eq(close(c), 0);
+	/* and after it, only an unrestricted one */
 	ck_assert_fails(dup2(fd, c), ENOTCAPABLE);
 	ck_assert_fails(fcntl(c, F_GETFD), EBADF);
 }
@@ -1502,6 +1514,137 @@ static void check_dead_supervisor(int fd, int c, int uc, int d, int other)
 	/* closing needs no judge */
 	ck_assert_int_eq(close(c), 0);
 }
+
+/*
+ * Found by an attack review.  A thread with a table of its own, or a
+ * process sharing one, would make the supervisor's per-process states lie;
+ * CLONE_PARENT would make the parent it traces a child to the wrong one.
+ * The listener refuses them in every supervised process.  The flags are
+ * invalid besides, so that a broken refusal creates nothing.
+ */
+START_TEST(other_tables_and_parents_refused)
+{
+	int fd = data_file("abcdef");
+
+	LIMIT(fd, CAP_READ);
+	ck_assert_fails(syscall(SYS_clone, (long)CLONE_THREAD, 0L, 0L, 0L, 0L), ENOTCAPABLE);
+	ck_assert_fails(syscall(SYS_clone, (long)(CLONE_FILES | CLONE_SIGHAND), 0L, 0L, 0L, 0L),
+	                ENOTCAPABLE);
+	ck_assert_fails(syscall(SYS_clone, (long)(CLONE_PARENT | CLONE_SIGHAND), 0L, 0L, 0L, 0L),
+	                ENOTCAPABLE);
+	ck_assert_fails(syscall(SYS_clone3, NULL, 0L), ENOSYS);
+	ck_assert_fails(unshare(CLONE_FILES), ENOTCAPABLE);
+	/* threads and fork still work */
+	ck_assert_int_eq(unshare(0), 0);
+}
+END_TEST
+
+/*
+ * Found by an attack review.  C narrows its inherited copy and enters
+ * capability mode; its child G (a raw clone: no fork handler) is orphaned
+ * before it meets the supervisor, and reparented to the test process,
+ * which holds the same file on the same number with more rights.  G's
+ * state must still be C's.
+ */
+START_TEST(orphan_keeps_its_parents_narrowing)
+{
+	int fd = data_file("abcdef"), c, report[2], st;
+	char msg[256] = "";
+	ssize_t n;
+	pid_t mid;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	LIMIT(fd, CAP_READ, CAP_WRITE, CAP_SEEK, CAP_FSTAT);
+	c = dup(fd);
+	ASSERT_SLOW(c);
+	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		pid_t parent = getpid();
+
+		close(report[0]);
+		report_fd = report[1];
+		LIMIT(c, CAP_READ, CAP_SEEK, CAP_FSTAT);
+		CHILD_CHECK(cap_enter() == 0);
+		if (syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L) == 0) {
+			int d;
+
+			while (getppid() == parent)
+				usleep(1000);
+			d = dup(c);
+			CHILD_FAILS(write(d, "x", 1), ENOTCAPABLE);
+			CHILD_FAILS(write(c, "x", 1), ENOTCAPABLE);
+			(void)!write(report_fd, "ok", 2);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(report[1]);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	n = read(report[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	ck_assert_int_gt(waitpid(-1, &st, 0), 0);
+	ck_assert_msg(strcmp(msg, "ok") == 0, "orphan: %s", msg);
+	/* the test process's own copy keeps its rights */
+	ck_assert_int_eq(write(c, "x", 1), 1);
+}
+END_TEST
+
+/*
+ * Found by an attack review: a number reused after close and limited
+ * again alike installs no new filter, but the supervisor must still learn
+ * of the new file, or copies and lookups on it go unjudged.
+ */
+START_TEST(limit_again_on_a_reused_number)
+{
+	char path[] = "/tmp/capsicum-prop.XXXXXX";
+	int fd = mkstemp(path), again, d, c;
+	cap_rights_t r;
+
+	ck_assert_int_ge(fd, 0);
+	cap_rights_init(&r, CAP_READ, CAP_SEEK, CAP_FSTAT);
+	limit(fd, &r);
+	close(fd);
+	again = open(path, O_RDWR);
+	unlink(path);
+	ck_assert_int_eq(again, fd);
+	limit(again, &r);
+	c = dup(again);
+	ASSERT_SLOW(c);
+	ck_assert_fails(write(c, "x", 1), ENOTCAPABLE);
+	/* and a directory */
+	d = open("/tmp", O_RDONLY | O_DIRECTORY);
+	cap_rights_init(&r, CAP_LOOKUP, CAP_READ, CAP_FSTAT);
+	limit(d, &r);
+	close(d);
+	ck_assert_int_eq(open("/tmp", O_RDONLY | O_DIRECTORY), d);
+	limit(d, &r);
+	ck_assert_fails(openat(d, "..", O_RDONLY | O_DIRECTORY), ENOTCAPABLE);
+	ck_assert_fails(openat(d, "x", O_RDWR | O_CREAT, 0600), ENOTCAPABLE);
+}
+END_TEST
+
+/*
+ * Found by an attack review: the listener routes every argument that may
+ * hold a descriptor, but the supervisor judges only those that do given
+ * the others: waitid's second argument is a pid unless P_PIDFD, ioctl's
+ * third a pointer unless FICLONE.
+ */
+START_TEST(slow_looking_non_descriptors_continue)
+{
+	int fd = data_file("abcdef"), d = open("/tmp", O_RDONLY | O_DIRECTORY);
+	siginfo_t si;
+
+	ck_assert_int_ge(d, 0);
+	LIMIT(fd, CAP_READ, CAP_IOCTL);
+	ck_assert_fails(waitid(P_PID, SLOW_LO + 100, &si, WEXITED | WNOHANG), ECHILD);
+	ck_assert_fails(ioctl(fd, FIONREAD, (void *)(uintptr_t)(SLOW_LO + 8)), EFAULT);
+	/* O_RDONLY|O_WRONLY, Linux's ioctl-only mode, is no open FreeBSD knows */
+	LIMIT(d, CAP_LOOKUP, CAP_READ, CAP_WRITE, CAP_SEEK, CAP_FSTAT, CAP_IOCTL);
+	ck_assert_fails(openat(d, "capsicum-prop-none", O_ACCMODE), EINVAL);
+}
+END_TEST
 
 START_TEST(killed_supervisor_copies_fail_closed)
 {
@@ -2002,13 +2145,12 @@ __attribute__((constructor)) static void exec_child_mode(void)
 	if (!(fcntl(gone, F_GETFD) == -1 && errno == EBADF))
 		bad |= X_GONE_EBADF;
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	errno = 0;
-	if (!(dup2(null, gone) == -1 && errno == ENOTCAPABLE))
+	/* a number takes only states that allow at least what it allowed */
+	if (dup2(null, gone) != gone || close(gone) != 0)
 		bad |= X_GONE_REUSE;
 	n = dup(fd);
 	errno = 0;
-	if (!is_slow(n) || n <= gone || n <= dc || n <= fd || write(n, "x", 1) != -1 ||
-	    errno != ENOTCAPABLE)
+	if (!is_slow(n) || n == dc || n == fd || write(n, "x", 1) != -1 || errno != ENOTCAPABLE)
 		bad |= X_DUP;
 	if (cap_rights_get(n, &r) != 0 || memcmp(&r, &want, sizeof(r)) != 0)
 		bad |= X_DUP_RIGHTS;
@@ -2150,9 +2292,9 @@ START_TEST(nofile_limit_raised_at_start)
 		ck_assert_int_eq(dup2(fd, SLOW_HI - 1), SLOW_HI - 1);
 		ASSERT_RIGHTS(SLOW_HI - 1, CAP_READ);
 		ck_assert_fails(write(SLOW_HI - 1, "x", 1), ENOTCAPABLE);
-		ck_assert_fails(dup(fd), EMFILE);
-		ck_assert_fails(fcntl(fd, F_DUPFD, 0), EMFILE);
-		ck_assert_fails(dup(c), EMFILE);
+		/* the numbers below are still free */
+		ASSERT_SLOW(c = dup(fd));
+		ck_assert_int_lt(c, SLOW_HI - 1);
 	} else {
 		ck_assert_uint_eq(now.rlim_cur, 1024);
 		ck_assert_fails(dup(fd), EMFILE);
@@ -2172,6 +2314,8 @@ START_TEST(copies_at_the_soft_nofile_limit)
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
 	ck_assert_int_eq(fcntl(fd, F_DUPFD, SLOW_LO + 9), SLOW_LO + 9);
 	ASSERT_RIGHTS(SLOW_LO + 9, CAP_READ);
+	for (int i = 0; i < 9; i++)
+		ASSERT_SLOW(dup(fd));
 	ck_assert_fails(dup(fd), EMFILE);
 	ck_assert_fails(fcntl(fd, F_DUPFD_CLOEXEC, 0), EMFILE);
 	ck_assert_fails(dup(SLOW_LO + 9), EMFILE);
@@ -2295,12 +2439,16 @@ static Suite *make_suite(void)
 	tcase_add_test(open, unrestricted_directory_on_a_slow_number_in_capability_mode);
 	tcase_add_test(open, fdopendir_beneath_limited_directory_in_capability_mode);
 
-	tcase_add_test(attack, closed_copy_number_cannot_be_reused);
+	tcase_add_test(attack, closed_copy_number_takes_only_wider_states);
 	tcase_add_test(attack, live_copy_cannot_be_replaced);
 	tcase_add_test(attack, unrestricted_onto_fresh_slow_number);
 	tcase_add_test(attack, forged_control_request_cannot_widen_a_copy);
 	tcase_add_test(attack, widen_copy_in_capability_mode);
 	tcase_add_test(attack, fcntl_on_copy_needs_cap_fcntl);
+	tcase_add_test(attack, other_tables_and_parents_refused);
+	tcase_add_test(attack, orphan_keeps_its_parents_narrowing);
+	tcase_add_test(attack, limit_again_on_a_reused_number);
+	tcase_add_test(attack, slow_looking_non_descriptors_continue);
 	tcase_add_test(attack, killed_supervisor_copies_fail_closed);
 	tcase_add_test(attack, killed_supervisor_copies_fail_closed_in_capability_mode);
 

@@ -21,21 +21,16 @@
 #include "state.h"
 #include "uring.h"
 
-static int install(int fd, const struct fd_state *st)
+/*
+ * Install the filter for fd in state st.  With `route`, lookups and copies
+ * on the number are left to the supervisor; only when it holds the file's
+ * state.
+ */
+static int install_filter(int fd, const struct fd_state *st, bool route)
 {
 	struct bpf_asm a;
-	bool route;
 	int r;
 
-	if ((r = uring_check()) != 0)
-		return r;
-	/*
-	 * The listener filter must come before the first rights filter, which
-	 * refuses new listeners.  The supervisor learns of the limit before
-	 * the kernel enforces it; when it holds the file's state, lookups and
-	 * copies on the number are left to it.
-	 */
-	route = sup_ensure() && !state_is_full(st) && sup_limit(fd, st);
 	bpf_init(&a);
 	r = rights_compile(&a, fd, st, route);
 	if (r == 0)
@@ -44,12 +39,28 @@ static int install(int fd, const struct fd_state *st)
 	return r;
 }
 
-static bool same_state(const struct fd_state *x, const struct fd_state *y)
+/*
+ * fd goes from state cur to next.  The listener filter must come before the
+ * first rights filter, which refuses new listeners.  The supervisor learns
+ * of the limit before the kernel enforces it.  When the number's filters
+ * already say next, the file on it may still be new to the supervisor (a
+ * number reused after close, limited again alike): it is told all the
+ * same, and if it cannot hold the state, a filter that keeps lookups and
+ * copies from it goes in, since an earlier filter may leave them to it.
+ */
+static int install(int fd, const struct fd_state *cur, const struct fd_state *next)
 {
-	return memcmp(&x->rights, &y->rights, sizeof(x->rights)) == 0 && x->fcntls == y->fcntls &&
-	       x->nioctls == y->nioctls &&
-	       (x->nioctls <= 0 ||
-	        memcmp(x->ioctls, y->ioctls, (size_t)x->nioctls * sizeof(x->ioctls[0])) == 0);
+	bool same = state_equal(cur, next), route;
+	int r;
+
+	if (same && state_is_full(next))
+		return 0;
+	if ((r = uring_check()) != 0)
+		return r;
+	route = sup_ensure() && !state_is_full(next) && sup_limit(fd, next);
+	if (same && (route || !sup_active()))
+		return 0;
+	return install_filter(fd, next, route);
 }
 
 /* state_load for the getters: 0, or -1 with errno set. */
@@ -78,8 +89,8 @@ static int change_state(int fd, narrow_fn narrow, const void *arg)
 		next = cur;
 		r = narrow(&cur, &next, arg);
 	}
-	if (r == 0 && !same_state(&cur, &next))
-		r = install(fd, &next);
+	if (r == 0)
+		r = install(fd, &cur, &next);
 	capsicum_unlock();
 	if (r != 0) {
 		errno = -r;

@@ -1,4 +1,6 @@
 /* The meet of two descriptor states: what both allow. */
+#include <string.h>
+
 #include "state.h"
 
 static bool listed(const struct fd_state *st, uint32_t cmd)
@@ -28,6 +30,15 @@ void state_meet(struct fd_state *dst, const struct fd_state *src)
 		if (listed(src, dst->ioctls[i]))
 			dst->ioctls[n++] = dst->ioctls[i];
 	dst->nioctls = n;
+}
+
+bool state_equal(const struct fd_state *x, const struct fd_state *y)
+{
+	return x->rights.cr_rights[0] == y->rights.cr_rights[0] &&
+	       x->rights.cr_rights[1] == y->rights.cr_rights[1] && x->fcntls == y->fcntls &&
+	       x->nioctls == y->nioctls &&
+	       (x->nioctls <= 0 ||
+	        memcmp(x->ioctls, y->ioctls, (size_t)x->nioctls * sizeof(x->ioctls[0])) == 0);
 }
 
 bool state_valid(const struct fd_state *st)

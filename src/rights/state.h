@@ -52,6 +52,9 @@ static inline void state_full(struct fd_state *st)
 /* dst becomes what both dst and src allow. */
 CAPSICUM_HIDDEN void state_meet(struct fd_state *dst, const struct fd_state *src);
 
+/* The same rights, fcntl mask and ioctl list (in the same order). */
+CAPSICUM_HIDDEN bool state_equal(const struct fd_state *x, const struct fd_state *y);
+
 /* A well-formed state (valid rights, known fcntl bits, a list that fits). */
 CAPSICUM_HIDDEN bool state_valid(const struct fd_state *st);
 

@@ -308,6 +308,9 @@ static int do_open(struct job *j, struct reply *r)
 		return -ESRCH;
 	if (!may_open(&j->dir[0].rec, how.flags))
 		return -ENOTCAPABLE;
+	/* Linux's "ioctl only" access mode needs no right: FreeBSD has none. */
+	if (j->dir[0].rec.restricted && (how.flags & (O_ACCMODE | O_PATH)) == O_ACCMODE)
+		return -EINVAL;
 	/* ADDFD cannot install an O_PATH descriptor (DEVIATIONS.md). */
 	if (how.flags & O_PATH)
 		return -EOPNOTSUPP;
@@ -612,11 +615,11 @@ static int fetch_dir(struct job *j, int i, int arg)
  * Outside capability mode, may the call go on in the kernel?  Only when no
  * directory it names is restricted.  Records are per description and only
  * narrow, and a restricted file reaches a new number only through the
- * supervisor, on a slow number never used before (slow.h), never by a copy
- * the kernel makes, so the answer cannot change before the kernel runs
- * the call.  A descriptor the supervisor
- * cannot copy (not open, the caller not dumpable, no descriptors left)
- * cannot be shown unrestricted: the strict path answers.
+ * supervisor, on a slow number only when its state includes what the
+ * number held (slow.h), never by a copy the kernel makes, so the answer
+ * cannot change before the kernel runs the call.  A descriptor the
+ * supervisor cannot copy (not open, the caller not dumpable, no
+ * descriptors left) cannot be shown unrestricted: the strict path answers.
  */
 static bool unrestricted(struct job *j, const struct route *route)
 {

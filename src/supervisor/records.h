@@ -36,4 +36,11 @@ CAPSICUM_HIDDEN int records_limit(int fd, const struct fd_state *st);
 /* fd's record (all rights when there is none): 0, or -errno if unknowable. */
 CAPSICUM_HIDDEN int records_get(int fd, struct record *out);
 
+/*
+ * The same for limits placed on slow numbers, kept only for the children
+ * that inherit them (slow.c): every such limit on the description.
+ */
+CAPSICUM_HIDDEN int records_limit_inherited(int fd, const struct fd_state *st);
+CAPSICUM_HIDDEN int records_get_inherited(int fd, struct record *out);
+
 #endif

@@ -8,6 +8,8 @@
  *	  signal                                     -> USER_NOTIF
  *	  prctl(CTL_PRCTL)                           -> USER_NOTIF
  *	  a copy                                     -> USER_NOTIF
+ *	clone/unshare giving a process another table  -> ENOTCAPABLE
+ *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
  *	a call with descriptor arguments:
  *	  any of them in the slow range              -> USER_NOTIF
  *	anything else                                -> ALLOW
@@ -15,8 +17,10 @@
  * Calls with AT_FDCWD stay in the kernel: outside capability mode they are
  * ordinary, and inside it the capability-mode filter refuses them.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include "../arch/arch.h"
@@ -62,6 +66,25 @@ const struct route *route_find(int nr)
 	return NULL;
 }
 
+/*
+ * What the listener refuses itself, for every supervised process: ways to
+ * give a process a descriptor table other than its thread group's, or a
+ * parent other than its creator.  The supervisor keeps slow-range states
+ * per process and traces a child to its parent (slow.h); both would lie.
+ * clone3 keeps its flags in memory: ENOSYS makes the C library use clone.
+ */
+static const struct refusal {
+	int nr;
+	uint32_t mask, value; /* (low word of args[0] & mask) == value */
+	uint16_t err;
+} refusals[] = {
+    {NR_clone, CLONE_THREAD | CLONE_FILES, CLONE_THREAD, ENOTCAPABLE},
+    {NR_clone, CLONE_THREAD | CLONE_FILES, CLONE_FILES, ENOTCAPABLE},
+    {NR_clone, CLONE_PARENT, CLONE_PARENT, ENOTCAPABLE},
+    {NR_clone3, 0, 0, ENOSYS},
+    {NR_unshare, CLONE_FILES, CLONE_FILES, ENOTCAPABLE},
+};
+
 /* Descriptor arguments the rights compiler handles outside fd_rules. */
 static const struct {
 	int nr;
@@ -77,6 +100,40 @@ unsigned route_fd_args(int nr)
 			args |= 1u << fd_rules[i].fdarg;
 	for (size_t i = 0; i < ARRAY_SIZE(emitted_args); i++)
 		if (emitted_args[i].nr == nr)
+			args |= 1u << emitted_args[i].arg;
+	return args;
+}
+
+static bool holds(const struct fd_rule *r, const struct seccomp_data *d)
+{
+	uint64_t v = d->args[r->cond_arg];
+	uint32_t lo = (uint32_t)v;
+
+	switch (r->cond) {
+	case WHEN_PTR_NULL:
+		return v == 0;
+	case WHEN_PTR_SET:
+		return v != 0;
+	case WHEN_FLAG_SET:
+		return (lo & r->cond_val) != 0;
+	case WHEN_FLAG_CLEAR:
+		return (lo & r->cond_val) == 0;
+	case WHEN_EQ:
+		return lo == r->cond_val;
+	default:
+		return true;
+	}
+}
+
+unsigned route_fd_args_of(const struct seccomp_data *d)
+{
+	unsigned args = 0;
+
+	for (unsigned i = 0; i < fd_rules_count; i++)
+		if (fd_rules[i].nr == (int)d->nr && holds(&fd_rules[i], d))
+			args |= 1u << fd_rules[i].fdarg;
+	for (size_t i = 0; i < ARRAY_SIZE(emitted_args); i++)
+		if (emitted_args[i].nr == (int)d->nr)
 			args |= 1u << emitted_args[i].arg;
 	return args;
 }
@@ -113,10 +170,28 @@ static void emit_slow(struct bpf_asm *a, unsigned args, int notify)
 	}
 }
 
+static void emit_refusals(struct bpf_asm *a, int nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(refusals); i++) {
+		int next = bpf_label(a);
+
+		if (refusals[i].nr != nr)
+			continue;
+		if (refusals[i].mask != 0) {
+			bpf_ld(a, SD_ARG_LO(0));
+			bpf_alu_and(a, refusals[i].mask);
+			bpf_jmp(a, BPF_JEQ, refusals[i].value, BPF_NEXT, next);
+		}
+		bpf_ret(a, RET_ERRNO(refusals[i].err));
+		bpf_bind(a, next);
+	}
+}
+
 static void emit_route(struct bpf_asm *a, int nr, const struct route *r)
 {
 	int notify = bpf_label(a);
 
+	emit_refusals(a, nr);
 	emit_slow(a, route_fd_args(nr), notify);
 	if (r == NULL) {
 		bpf_ret(a, SECCOMP_RET_ALLOW);
@@ -179,7 +254,9 @@ int listener_compile(struct bpf_asm *a)
 	struct bpf_case cases[MAX_CALLS];
 	size_t n = 0;
 
-	CAPSICUM_CHECK(routes_count + fd_rules_count + ARRAY_SIZE(emitted_args) <= MAX_CALLS);
+	CAPSICUM_CHECK(routes_count + fd_rules_count + ARRAY_SIZE(emitted_args) +
+	                   ARRAY_SIZE(refusals) <=
+	               MAX_CALLS);
 	for (unsigned i = 0; i < routes_count; i++)
 		if (routes[i].nr >= 0 && !listed(cases, n, routes[i].nr))
 			cases[n++] = (struct bpf_case){routes[i].nr, bpf_label(a), 0};
@@ -189,6 +266,9 @@ int listener_compile(struct bpf_asm *a)
 	for (size_t i = 0; i < ARRAY_SIZE(emitted_args); i++)
 		if (emitted_args[i].nr >= 0 && !listed(cases, n, emitted_args[i].nr))
 			cases[n++] = (struct bpf_case){emitted_args[i].nr, bpf_label(a), 0};
+	for (size_t i = 0; i < ARRAY_SIZE(refusals); i++)
+		if (refusals[i].nr >= 0 && !listed(cases, n, refusals[i].nr))
+			cases[n++] = (struct bpf_case){refusals[i].nr, bpf_label(a), 0};
 	qsort(cases, n, sizeof(cases[0]), cmp_case);
 	bpf_prologue(a);
 	bpf_dispatch(a, cases, n, SECCOMP_RET_ALLOW);

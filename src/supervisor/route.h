@@ -61,6 +61,13 @@ CAPSICUM_HIDDEN const struct route *route_find(int nr);
 /* The arguments of call nr that hold descriptors (bit i: args[i]), from the rights table. */
 CAPSICUM_HIDDEN unsigned route_fd_args(int nr);
 
+/*
+ * The arguments of call d that hold descriptors given its other arguments
+ * (waitid's second is one only with P_PIDFD): the listener routes on
+ * route_fd_args, which may say more.
+ */
+CAPSICUM_HIDDEN unsigned route_fd_args_of(const struct seccomp_data *d);
+
 /* Whether d is a copy the supervisor makes: dup, dup2, dup3, fcntl(F_DUPFD*), accept, accept4. */
 CAPSICUM_HIDDEN bool route_is_copy(const struct seccomp_data *d);
 

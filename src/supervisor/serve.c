@@ -67,12 +67,18 @@ static void limit(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = EINVAL;
 		return;
 	}
-	if (slow_number((uint64_t)fd)) {
-		err = slow_limit(t, fd, &st);
-	} else if ((copy = target_getfd(t, fd)) < 0) {
+	if ((copy = target_getfd(t, fd)) < 0) {
 		err = copy;
 	} else {
-		err = records_limit(copy, &st);
+		/*
+		 * A slow number's own state is the supervisor's; the record of
+		 * its description also keeps the limit for children that
+		 * inherit the file (slow.c).
+		 */
+		err = slow_number((uint64_t)fd) ? records_limit_inherited(copy, &st)
+		                                : records_limit(copy, &st);
+		if (err == 0 && slow_number((uint64_t)fd))
+			err = slow_limit(t, fd, &st);
 	}
 	if (err != 0)
 		r->error = -err;

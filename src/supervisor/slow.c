@@ -26,8 +26,9 @@
 struct proc {
 	pid_t pid;
 	int pidfd; /* tells this process from a later one with the same ID */
-	int next;  /* the lowest slow number never used in it */
+	int next;  /* where the next search for a number starts */
 	struct fd_state *st[SLOW_N];
+	unsigned char busy[SLOW_N]; /* chosen, not yet installed */
 	struct proc *link;
 };
 
@@ -109,13 +110,50 @@ static bool open_slow(pid_t pid, unsigned char *open)
 	return true;
 }
 
-static struct proc *get(pid_t pid, pid_t ppid, int depth);
+static struct proc *get(pid_t pid, pid_t table, pid_t ppid, int depth);
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/*
+ * The state a child inherits for its number n from its parent's st: met
+ * with the record of the file's description, which holds every limit any
+ * process placed on it.  The process named as parent may not be the one
+ * that forked the child (it may have died, the child been reparented); a
+ * limit its real parent placed on its own copy still counts.  NULL when
+ * it cannot be told.
+ */
+static struct fd_state *inherit(pid_t table, int n, const struct fd_state *st)
+{
+	struct fd_state *out = NULL;
+	struct record rec;
+	int pfd, file;
+
+	pfd = (int)syscall(SYS_pidfd_open, table, PIDFD_THREAD);
+	if (pfd < 0)
+		pfd = (int)syscall(SYS_pidfd_open, table, 0);
+	if (pfd < 0)
+		return NULL;
+	file = (int)syscall(SYS_pidfd_getfd, pfd, n, 0);
+	close(pfd);
+	if (file < 0)
+		return NULL;
+	if (records_get_inherited(file, &rec) == 0 && (out = malloc(sizeof(*out))) != NULL) {
+		*out = *st;
+		state_meet(out, &rec.st);
+	}
+	close(file);
+	return out;
+}
 
 /*
  * Meet a process: the parent's states for the slow numbers that still
- * hold the parent's file, nothing for the others.
+ * hold the parent's file, nothing for the others.  Its table is read
+ * through thread `table` (the leader may be gone; every thread shares
+ * the table, route.c).
  */
-static struct proc *create(pid_t pid, pid_t ppid, int depth)
+static struct proc *create(pid_t pid, pid_t table, pid_t ppid, int depth)
 {
 	unsigned char *open = calloc(SLOW_N, 1);
 	struct proc *p = calloc(1, sizeof(*p)), *parent = NULL;
@@ -129,7 +167,7 @@ static struct proc *create(pid_t pid, pid_t ppid, int depth)
 	p->pid = pid;
 	p->next = SLOW_LO;
 	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (p->pidfd < 0 || !open_slow(pid, open)) {
+	if (p->pidfd < 0 || !open_slow(table, open)) {
 		if (p->pidfd >= 0)
 			close(p->pidfd);
 		free(open);
@@ -144,15 +182,14 @@ static struct proc *create(pid_t pid, pid_t ppid, int depth)
 	}
 	/* The ancestors matter only to a process that holds slow numbers. */
 	if (any && depth < ANCESTRY_DEPTH && ppid > 0)
-		parent = get(ppid, parent_of(ppid), depth + 1);
+		parent = get(ppid, ppid, parent_of(ppid), depth + 1);
 	for (int i = 0; parent && i < SLOW_N; i++) {
 		int n = SLOW_LO + i;
 
 		if (!open[i] || !parent->st[i] ||
-		    syscall(SYS_kcmp, ppid, pid, KCMP_FILE, n, n) != 0)
+		    syscall(SYS_kcmp, ppid, table, KCMP_FILE, n, n) != 0)
 			continue;
-		if ((p->st[i] = malloc(sizeof(*p->st[i]))) != NULL)
-			*p->st[i] = *parent->st[i];
+		p->st[i] = inherit(table, n, parent->st[i]);
 	}
 	if (parent && parent->next > p->next)
 		p->next = parent->next;
@@ -167,11 +204,11 @@ static struct proc *create(pid_t pid, pid_t ppid, int depth)
 	return p;
 }
 
-static struct proc *get(pid_t pid, pid_t ppid, int depth)
+static struct proc *get(pid_t pid, pid_t table, pid_t ppid, int depth)
 {
 	struct proc *p = find(pid);
 
-	return p ? p : create(pid, ppid, depth);
+	return p ? p : create(pid, table, ppid, depth);
 }
 
 /* The caller's process, under the lock; NULL if it cannot be known. */
@@ -183,7 +220,7 @@ static struct proc *caller(struct target *t)
 		return NULL;
 	if (!find(pid))
 		sweep();
-	return get(pid, ppid, 0);
+	return get(pid, t->tid, ppid, 0);
 }
 
 int slow_state(struct target *t, int fd, int copy, struct record *out)
@@ -211,28 +248,56 @@ static bool occupied(pid_t pid, int n)
 }
 
 /*
- * The number to place on, under the lock: want, or the first free number
- * at or above min and the counter.  Errors are those of dup2 and F_DUPFD.
+ * Whether number n may take a file in state st.  A call judged on what n
+ * held before may still be on its way to the kernel; it must be allowed
+ * on the new file as well, so the states a number takes only ever grow
+ * (a daemon opening file after file beneath one directory reuses them).
+ * A number whose state is unknown was never judged to allow anything.
  */
-static int choose(struct proc *p, int want, int min, rlim_t soft)
+static bool usable(const struct proc *p, pid_t table, int n, const struct fd_state *st)
 {
-	int n;
+	const struct fd_state *old = p->st[n - SLOW_LO];
+
+	if (p->busy[n - SLOW_LO])
+		return false;
+	if (old != NULL) {
+		struct fd_state m = *old;
+
+		state_meet(&m, st);
+		if (!state_equal(&m, old))
+			return false;
+	}
+	/* The kernel may have put a file there (F_DUPFD just below the range). */
+	return !occupied(table, n);
+}
+
+/*
+ * The number to place on, under the lock: want, or the first usable number
+ * at or above min, from where the last search ended.  Errors are those of
+ * dup2 and F_DUPFD.
+ */
+static int choose(struct proc *p, pid_t table, int want, int min, const struct fd_state *st,
+                  rlim_t soft)
+{
+	int lo, end = (rlim_t)SLOW_HI < soft ? SLOW_HI : (int)soft;
 
 	if (want >= 0) {
 		if ((rlim_t)want >= soft)
 			return -EBADF;
-		/* used before: a judged call may still be on its way to it */
-		if (!slow_number((uint64_t)want) || want < p->next || occupied(p->pid, want))
+		if (!slow_number((uint64_t)want) || !usable(p, table, want, st))
 			return -ENOTCAPABLE;
 		return want;
 	}
 	if (min > 0 && (rlim_t)min >= soft)
 		return -EINVAL;
-	n = min > p->next ? min : p->next;
-	/* The kernel may have put a file there (F_DUPFD just below the range). */
-	while (n < SLOW_HI && (rlim_t)n < soft && occupied(p->pid, n))
-		n++;
-	return n < SLOW_HI && (rlim_t)n < soft ? n : -EMFILE;
+	lo = min > SLOW_LO ? min : SLOW_LO;
+	for (int n = p->next > lo ? p->next : lo; n < end; n++)
+		if (usable(p, table, n, st))
+			return n;
+	for (int n = lo; n < end && n < p->next; n++)
+		if (usable(p, table, n, st))
+			return n;
+	return -EMFILE;
 }
 
 int slow_place(struct target *t, int file, const struct fd_state *st, int want, int min,
@@ -242,7 +307,7 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	struct fd_state *copy;
 	struct rlimit lim;
 	struct proc *p;
-	int n;
+	int n, r;
 
 	/* The caller's own limit bounds the numbers it can be given. */
 	if (prlimit(t->tid, RLIMIT_NOFILE, NULL, &lim) != 0)
@@ -254,11 +319,12 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	if ((p = caller(t)) == NULL)
 		n = -ENOTCAPABLE;
 	else
-		n = choose(p, want, min, lim.rlim_cur);
+		n = choose(p, t->tid, want, min, st, lim.rlim_cur);
 	if (n >= 0) {
 		/* Known before the caller can use it: another worker may judge it next. */
 		free(p->st[n - SLOW_LO]);
 		p->st[n - SLOW_LO] = copy;
+		p->busy[n - SLOW_LO] = 1;
 		p->next = n + 1;
 	} else {
 		free(copy);
@@ -271,7 +337,14 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	add.srcfd = (uint32_t)file;
 	add.newfd = (uint32_t)n;
 	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
-	return ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
+	r = ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
+	/* Installed (or not): the table tells from now on, if p was not swept meanwhile. */
+	pthread_mutex_lock(&lock);
+	for (struct proc *q = procs; q; q = q->link)
+		if (q == p)
+			p->busy[n - SLOW_LO] = 0;
+	pthread_mutex_unlock(&lock);
+	return r;
 }
 
 void slow_meet(struct target *t)

@@ -9,9 +9,10 @@
  * continue in the kernel.
  *
  * The supervisor keeps, per process, the state of every slow number it
- * placed, and never places on a number of the range twice in a process:
- * once a call was judged on what a number held, nothing restricted can
- * take its place before the kernel runs the call.  Only the kernel's own
+ * placed, and places a file on a number that held one before only if the
+ * new file's state allows everything the old one's did: a call judged on
+ * what the number held may still be on its way to the kernel, and must be
+ * allowed on whatever it meets there.  Only the kernel's own
  * choice of the lowest free number could put a file there (F_DUPFD with a
  * bound just below the range, or SLOW_LO open descriptors), and it gives
  * an unrestricted one; the supervisor skips numbers so taken.  A slow number
@@ -63,10 +64,9 @@ CAPSICUM_HIDDEN int slow_state(struct target *t, int fd, int copy, struct record
 /*
  * Give the caller file (the supervisor's descriptor, kept by the caller)
  * on a slow number in state st, and answer its call with that number.
- * want >= 0 asks for exactly that number, which must be free and above
- * every number placed before; otherwise the first free number at or above
- * min and those.  0 (answered) or -errno (not answered; dup2's and
- * F_DUPFD's errors for numbers beyond the caller's RLIMIT_NOFILE).
+ * want >= 0 asks for exactly that number, which must be free and able to
+ * take st; otherwise the first such number at or above min.  0 (answered) or -errno (not answered;
+ * dup2's and F_DUPFD's errors for numbers beyond the caller's RLIMIT_NOFILE).
  */
 CAPSICUM_HIDDEN int slow_place(struct target *t, int file, const struct fd_state *st, int want,
                                int min, bool cloexec);
