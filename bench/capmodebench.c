@@ -53,6 +53,8 @@ struct config {
 	bool exec; /* K_SANDBOX: fork + exec baseline */
 	bool warm; /* K_SANDBOX: the measuring process already has a supervisor */
 	int base;  /* the configuration this one is compared with, or -1 */
+	int slow;  /* K_IO: 1 the descriptors limited, 2 copies of them (the slow
+	              range); K_OPENAT: 1 the directory limited */
 };
 
 enum io_op { IO_READ1, IO_READ4K, IO_WRITE1, IO_FSTAT, IO_LSEEK };
@@ -204,6 +206,15 @@ static double measure(const struct config *c)
 		wfd = open(path, O_WRONLY);
 		if (fd < 0 || wfd < 0)
 			die("open");
+		if (c->slow) {
+			cap_rights_t r;
+
+			cap_rights_init(&r, CAP_READ, CAP_WRITE, CAP_SEEK, CAP_FSTAT);
+			if (cap_rights_limit(fd, &r) != 0 || cap_rights_limit(wfd, &r) != 0)
+				die("cap_rights_limit");
+			if (c->slow == 2 && ((fd = dup(fd)) < 0 || (wfd = dup(wfd)) < 0))
+				die("dup");
+		}
 		if (c->capmode && cap_enter() != 0)
 			die("cap_enter");
 		io_loop(c->op, fd, wfd); /* warm up */
@@ -212,6 +223,13 @@ static double measure(const struct config *c)
 		d = open(dir, O_RDONLY | O_DIRECTORY);
 		if (d < 0)
 			die("open dir");
+		if (c->slow) {
+			cap_rights_t r;
+
+			cap_rights_init(&r, CAP_LOOKUP, CAP_READ, CAP_FSTATAT, CAP_SEEK);
+			if (cap_rights_limit(d, &r) != 0)
+				die("cap_rights_limit");
+		}
 		if (c->capmode && cap_enter() != 0)
 			die("cap_enter");
 		openat_loop(c->op, d);
@@ -305,8 +323,15 @@ static void setup(void)
 		add((struct config){"io", io_name[op], K_IO, .op = op}, false);
 		add((struct config){"io", io_name[op], K_IO, .op = op, .capmode = true}, true);
 	}
+	for (int op = 0; op <= IO_LSEEK; op++) {
+		add((struct config){"slow", io_name[op], K_IO, .op = op, .slow = 1}, false);
+		add((struct config){"slow", io_name[op], K_IO, .op = op, .slow = 2}, true);
+	}
 	add((struct config){"openat", "openat + close", K_OPENAT}, false);
 	add((struct config){"openat", "openat + close", K_OPENAT, .capmode = true}, true);
+	add((struct config){"openat", "openat + close, limited directory", K_OPENAT, .slow = 1},
+	    false);
+	configs[nconfigs - 1].base = nconfigs - 3;
 	add((struct config){"openat", "fstatat", K_OPENAT, .op = 1}, false);
 	add((struct config){"openat", "fstatat", K_OPENAT, .op = 1, .capmode = true}, true);
 	add((struct config){"enter", "cap_enter", K_ENTER, .kernel_only = true}, false);
@@ -387,6 +412,10 @@ int main(int argc, char **argv)
 			cfg = c->kernel_only ? "kernel-only" : "supervisor started";
 		else if (c->kind == K_SANDBOX)
 			cfg = c->exec ? "fork+exec" : c->warm ? "capsicum, warm" : "capsicum, cold";
+		else if (c->kind == K_IO && c->slow)
+			cfg = c->slow == 2 ? "copy (slow range)" : "limited";
+		else if (c->slow)
+			cfg = "limited directory";
 		else
 			cfg = c->capmode ? "capability mode" : "bare";
 		printf("| %s | %s | %s | %.0f ns | %.0f–%.0f | ", c->group, c->name, cfg, med,

@@ -338,6 +338,38 @@ START_TEST(compiled_filters_match_the_model)
 }
 END_TEST
 
+/*
+ * The supervisor's judge (a cached program for a stand-in number, the
+ * call's descriptor arguments renamed) answers as the filter compiled for
+ * the slow number itself, on every call whose descriptors the listener
+ * would route to it.
+ */
+START_TEST(judge_agrees_with_the_filter)
+{
+	for (int s = 0; s < 60; s++) {
+		struct fd_state st;
+		struct bpf_asm a;
+		uint32_t fd = SLOW_LO + (uint32_t)(rnd() % (SLOW_HI - SLOW_LO));
+
+		random_state(&st);
+		bpf_init(&a);
+		ck_assert_int_eq(rights_compile(&a, (int)fd, &st, true), 0);
+		for (int c = 0; c < 2000; c++) {
+			struct seccomp_data d = {.nr = random_nr(), .arch = CAPSICUM_AUDIT_ARCH};
+			unsigned args;
+
+			for (int i = 0; i < 6; i++)
+				d.args[i] = random_arg(&st, fd);
+			if (rnd() % 4 == 0)
+				d.args[rnd() % 6] = 0x7ffffffe; /* the judge's stand-in */
+			args = route_fd_args_of(&d);
+			ck_assert_uint_eq(rights_judge((int)fd, &st, &d, args), run(&a, &d));
+		}
+		bpf_free(&a);
+	}
+}
+END_TEST
+
 /* Every rule row, with its condition satisfied, denies exactly when the right is missing. */
 START_TEST(each_rule_row_denies_without_its_right)
 {
@@ -678,6 +710,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, compiled_filters_match_the_model);
 	tcase_add_test(tc, each_rule_row_denies_without_its_right);
+	tcase_add_test(tc, judge_agrees_with_the_filter);
 	tcase_add_test(tc, worst_case_sizes_fit);
 	tcase_add_test(tc, process_wide_verdicts);
 	tcase_add_test(tc, tables_are_well_formed);

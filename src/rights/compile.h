@@ -20,8 +20,9 @@ CAPSICUM_HIDDEN int rights_compile(struct bpf_asm *a, int fd, const struct fd_st
  * The supervisor's judgement of call d on descriptor number fd in state
  * st, which has no rule of its number in the kernel: the action the
  * filter for it returns, SECCOMP_RET_KILL_PROCESS if it cannot be built.
+ * fdargs: the arguments of d that hold descriptors (bit i: args[i]).
  */
 CAPSICUM_HIDDEN uint32_t rights_judge(int fd, const struct fd_state *st,
-                                      const struct seccomp_data *d);
+                                      const struct seccomp_data *d, unsigned fdargs);
 
 #endif

@@ -223,7 +223,7 @@ void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r)
 			r->error = refusal(t, fd, ENOTCAPABLE);
 			return;
 		}
-		action = rights_judge(fd, &rec.st, d);
+		action = rights_judge(fd, &rec.st, d, args);
 		if (action == SECCOMP_RET_ALLOW)
 			continue;
 		if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
