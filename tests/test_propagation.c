@@ -1502,6 +1502,34 @@ START_TEST(slow_looking_non_descriptors_continue)
 }
 END_TEST
 
+/*
+ * Documented deviation: a process whose first limit came after cap_enter()
+ * has a lean supervisor, whose listener routes nothing on the slow range
+ * (read and write stay in the kernel's action cache); it makes no
+ * restricted copies.  FreeBSD copies with the rights.
+ */
+START_TEST(documented_deviation_lean_supervisor_refuses_restricted_copies)
+{
+	int fd = data_file("abcdef"), other = data_file("other"), d, c;
+
+	d = open("/tmp", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(cap_enter(), 0);
+	LIMIT(fd, CAP_READ, CAP_SEEK);
+	LIMIT(d, CAP_LOOKUP, CAP_READ, CAP_FSTATAT);
+	ck_assert_fails(dup(fd), ENOTCAPABLE);
+	ck_assert_fails(fcntl(fd, F_DUPFD_CLOEXEC, 0), ENOTCAPABLE);
+	ck_assert_fails(openat(d, ".", O_RDONLY | O_DIRECTORY), ENOTCAPABLE);
+	ck_assert_int_eq(fstatat(d, ".", &(struct stat){0}, 0), 0);
+	/* unrestricted copies as usual, onto slow numbers too */
+	c = dup(other);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_lt(c, SLOW_LO);
+	ck_assert_int_eq(dup2(other, SLOW_LO + 3), SLOW_LO + 3);
+	ck_assert_int_eq(write(SLOW_LO + 3, "x", 1), 1);
+}
+END_TEST
+
 START_TEST(killed_supervisor_copies_fail_closed)
 {
 	struct killer k;
@@ -2305,6 +2333,7 @@ static Suite *make_suite(void)
 	tcase_add_test(attack, orphan_keeps_its_parents_narrowing);
 	tcase_add_test(attack, limit_again_on_a_reused_number);
 	tcase_add_test(attack, slow_looking_non_descriptors_continue);
+	tcase_add_test(attack, documented_deviation_lean_supervisor_refuses_restricted_copies);
 	tcase_add_test(attack, killed_supervisor_copies_fail_closed);
 	tcase_add_test(attack, killed_supervisor_copies_fail_closed_in_capability_mode);
 

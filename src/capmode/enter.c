@@ -74,7 +74,7 @@ int cap_enter(void)
 	if ((r = uring_check()) != 0)
 		goto out;
 	bpf_init(&a);
-	r = capmode_compile(&a, sup_ensure() ? RK_SERVED : 0);
+	r = capmode_compile(&a, sup_ensure(true) ? RK_SERVED : 0);
 	/* The mark goes first: the filter refuses changes to it. */
 	if (r == 0)
 		r = mark();

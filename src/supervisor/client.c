@@ -85,7 +85,7 @@ static void make_room(void)
 	}
 }
 
-static bool start(void)
+static bool start(bool lean)
 {
 	struct bpf_asm a;
 	int sv[2], lfd;
@@ -102,14 +102,14 @@ static bool start(void)
 	/* Where Yama restricts ptrace to ancestors, let the supervisor read us. */
 	(void)prctl(PR_SET_PTRACER, sup, 0, 0, 0);
 	bpf_init(&a);
-	lfd = listener_compile(&a) == 0 ? seccomp_install_listener(&a) : -1;
+	lfd = listener_compile(&a, !lean) == 0 ? seccomp_install_listener(&a) : -1;
 	bpf_free(&a);
 	if (lfd >= 0) {
 		/*
 		 * Once the descriptor is in the socket it is the supervisor's;
 		 * if it dies before taking it, routed calls fail with ENOSYS.
 		 */
-		ok = fdpass_send(sv[0], lfd) == 0;
+		ok = fdpass_send(sv[0], lfd, lean ? SUP_LEAN : SUP_FULL) == 0;
 		close(lfd);
 	}
 	/* On failure the supervisor sees end of file and exits. */
@@ -134,7 +134,7 @@ static void register_forked(void)
 	pthread_atfork(NULL, NULL, forked);
 }
 
-bool sup_ensure(void)
+bool sup_ensure(bool lean)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	long r;
@@ -145,7 +145,7 @@ bool sup_ensure(void)
 	if (r == CTL_MAGIC)
 		state = SUP_ACTIVE;
 	else if (r == -1 && errno == EINVAL)
-		state = start() ? SUP_ACTIVE : SUP_NONE;
+		state = start(lean) ? SUP_ACTIVE : SUP_NONE;
 	else
 		state = SUP_NONE;
 	if (state == SUP_ACTIVE)

@@ -19,8 +19,14 @@
  * rights filters refuse new listeners.  true when supervised; false means
  * the kernel-only configuration, for good (no descriptors or processes to
  * spare, a foreign listener, a supervisor that died).
+ *
+ * lean: when this starts the supervisor, its listener routes no calls on
+ * slow-range numbers, which keeps the kernel's action cache for read,
+ * write and the like, and the supervisor makes no restricted copies
+ * (slow.h).  cap_enter() asks for it: a process that entered capability
+ * mode before limiting anything rarely copies a limited descriptor.
  */
-CAPSICUM_HIDDEN bool sup_ensure(void);
+CAPSICUM_HIDDEN bool sup_ensure(bool lean);
 
 /* Whether sup_ensure() found or made a supervisor (no request). */
 CAPSICUM_HIDDEN bool sup_active(void);

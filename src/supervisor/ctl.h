@@ -40,6 +40,10 @@ enum ctl_op {
 	CTL_FORKED = 3,
 };
 
+/* The supervisor's modes, the byte that comes with the listener. */
+#define SUP_FULL 'L' /* the slow range is routed */
+#define SUP_LEAN 'l' /* it is not: no restricted copies */
+
 #define CAPMODE_MARK (1ULL << 62) /* microseconds of real-time CPU: never reached */
 
 #endif

@@ -15,10 +15,10 @@ struct fdmsg {
 	} u;
 };
 
-static void init(struct fdmsg *f)
+static void init(struct fdmsg *f, char byte)
 {
 	memset(f, 0, sizeof(*f));
-	f->byte = 'L';
+	f->byte = byte;
 	f->iov = (struct iovec){&f->byte, 1};
 	f->m = (struct msghdr){.msg_iov = &f->iov,
 	                       .msg_iovlen = 1,
@@ -26,12 +26,12 @@ static void init(struct fdmsg *f)
 	                       .msg_controllen = sizeof(f->u.buf)};
 }
 
-int fdpass_send(int sock, int fd)
+int fdpass_send(int sock, int fd, char byte)
 {
 	struct fdmsg f;
 	struct cmsghdr *c;
 
-	init(&f);
+	init(&f, byte);
 	c = CMSG_FIRSTHDR(&f.m);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -40,13 +40,13 @@ int fdpass_send(int sock, int fd)
 	return sendmsg(sock, &f.m, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
-int fdpass_recv(int sock)
+int fdpass_recv(int sock, char *byte)
 {
 	struct fdmsg f;
 	struct cmsghdr *c;
 	int fd;
 
-	init(&f);
+	init(&f, 0);
 	if (recvmsg(sock, &f.m, MSG_CMSG_CLOEXEC) != 1)
 		return -1;
 	c = CMSG_FIRSTHDR(&f.m);
@@ -54,5 +54,6 @@ int fdpass_recv(int sock)
 	    c->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -1;
 	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	*byte = f.byte;
 	return fd;
 }

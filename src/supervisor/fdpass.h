@@ -4,10 +4,10 @@
 
 #include "../internal.h"
 
-/* 0, or -1 with errno set. */
-CAPSICUM_HIDDEN int fdpass_send(int sock, int fd);
+/* fd and the byte: 0, or -1 with errno set. */
+CAPSICUM_HIDDEN int fdpass_send(int sock, int fd, char byte);
 
-/* The descriptor received (close-on-exec), or -1. */
-CAPSICUM_HIDDEN int fdpass_recv(int sock);
+/* The descriptor received (close-on-exec) and its byte, or -1. */
+CAPSICUM_HIDDEN int fdpass_recv(int sock, char *byte);
 
 #endif

@@ -28,8 +28,10 @@
 #include <linux/seccomp.h>
 
 #include "client.h"
+#include "ctl.h"
 #include "fdpass.h"
 #include "serve.h"
+#include "slow.h"
 #include "target.h"
 
 /* Linux 6.6; newer than the build machine's headers. */
@@ -147,6 +149,7 @@ _Noreturn void supervisor_main(int sock)
 {
 	pid_t self = getpid();
 	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	char mode;
 	int s;
 
 	/* First the pid, so that the program waits for nothing else. */
@@ -160,9 +163,10 @@ _Noreturn void supervisor_main(int sock)
 		sizes.seccomp_notif = sizeof(struct seccomp_notif);
 	if (sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
 		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
-	listener = fdpass_recv(s);
-	if (listener < 0)
+	listener = fdpass_recv(s, &mode);
+	if (listener < 0 || (mode != SUP_FULL && mode != SUP_LEAN))
 		_exit(1);
+	slow_enable(mode == SUP_FULL);
 	/* The caller and the supervisor hand the CPU to each other directly. */
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
 	for (int i = 0; i < WORKERS; i++)

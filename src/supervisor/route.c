@@ -10,7 +10,7 @@
  *	  a copy                                     -> USER_NOTIF
  *	clone/unshare giving a process another table  -> ENOTCAPABLE
  *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
- *	a call with descriptor arguments:
+ *	a call with descriptor arguments (not lean):
  *	  any of them in the slow range              -> USER_NOTIF
  *	anything else                                -> ALLOW
  *
@@ -187,12 +187,13 @@ static void emit_refusals(struct bpf_asm *a, int nr)
 	}
 }
 
-static void emit_route(struct bpf_asm *a, int nr, const struct route *r)
+static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool slow)
 {
 	int notify = bpf_label(a);
 
 	emit_refusals(a, nr);
-	emit_slow(a, route_fd_args(nr), notify);
+	if (slow)
+		emit_slow(a, route_fd_args(nr), notify);
 	if (r == NULL) {
 		bpf_ret(a, SECCOMP_RET_ALLOW);
 		bpf_bind(a, notify);
@@ -249,7 +250,7 @@ static bool listed(const struct bpf_case *cases, size_t n, int nr)
 	return false;
 }
 
-int listener_compile(struct bpf_asm *a)
+int listener_compile(struct bpf_asm *a, bool slow)
 {
 	struct bpf_case cases[MAX_CALLS];
 	size_t n = 0;
@@ -274,7 +275,7 @@ int listener_compile(struct bpf_asm *a)
 	bpf_dispatch(a, cases, n, SECCOMP_RET_ALLOW);
 	for (size_t i = 0; i < n; i++) {
 		bpf_bind(a, cases[i].label);
-		emit_route(a, cases[i].nr, route_find(cases[i].nr));
+		emit_route(a, cases[i].nr, route_find(cases[i].nr), slow);
 	}
 	return bpf_finish(a);
 }

@@ -71,7 +71,7 @@ CAPSICUM_HIDDEN unsigned route_fd_args_of(const struct seccomp_data *d);
 /* Whether d is a copy the supervisor makes: dup, dup2, dup3, fcntl(F_DUPFD*), accept, accept4. */
 CAPSICUM_HIDDEN bool route_is_copy(const struct seccomp_data *d);
 
-/* The listener filter: 0 or -errno. */
-CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a);
+/* The listener filter, routing the slow range or not (lean): 0 or -errno. */
+CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a, bool slow);
 
 #endif

@@ -34,6 +34,17 @@ struct proc {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct proc *procs;
+static bool routed; /* set once, before the workers start */
+
+void slow_enable(bool on)
+{
+	routed = on;
+}
+
+bool slow_enabled(void)
+{
+	return routed;
+}
 
 static bool alive(const struct proc *p)
 {
@@ -228,7 +239,7 @@ int slow_state(struct target *t, int fd, int copy, struct record *out)
 	struct proc *p;
 	int r = -ENOTCAPABLE;
 
-	if (!slow_number((uint64_t)fd))
+	if (!slow_number((uint64_t)fd) || !routed)
 		return records_get(copy, out) == 0 ? 0 : -ENOTCAPABLE;
 	pthread_mutex_lock(&lock);
 	p = caller(t);
@@ -309,6 +320,8 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	struct proc *p;
 	int n, r;
 
+	if (!routed)
+		return -ENOTCAPABLE;
 	/* The caller's own limit bounds the numbers it can be given. */
 	if (prlimit(t->tid, RLIMIT_NOFILE, NULL, &lim) != 0)
 		return -ESRCH;

@@ -71,6 +71,15 @@ CAPSICUM_HIDDEN int slow_state(struct target *t, int fd, int copy, struct record
 CAPSICUM_HIDDEN int slow_place(struct target *t, int file, const struct fd_state *st, int want,
                                int min, bool cloexec);
 
+/*
+ * Whether the listener routes the slow range (SUP_FULL).  Without it, no
+ * restricted descriptor may be placed there: calls on it would not be
+ * judged.  Slow numbers then hold only unrestricted files, and are
+ * judged by the records like any other number.
+ */
+CAPSICUM_HIDDEN void slow_enable(bool routed);
+CAPSICUM_HIDDEN bool slow_enabled(void);
+
 /* Meet the caller now, taking its parent's states (CTL_FORKED). */
 CAPSICUM_HIDDEN void slow_meet(struct target *t);
 
