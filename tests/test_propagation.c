@@ -1530,6 +1530,67 @@ START_TEST(documented_deviation_lean_supervisor_refuses_restricted_copies)
 }
 END_TEST
 
+/*
+ * Found by an attack review: a number's floor is the state it was given,
+ * not what a later limit made of it.  A call judged before the limit may
+ * still be on its way to the kernel, so a narrower file may not take the
+ * number even after the narrowing.
+ */
+START_TEST(reuse_floor_ignores_later_limits)
+{
+	int fd = data_file("abcdef"), narrow = data_file("n"), c;
+
+	LIMIT(fd, CAP_READ, CAP_WRITE, CAP_SEEK);
+	LIMIT(narrow, CAP_READ, CAP_SEEK);
+	c = dup(fd);
+	ASSERT_SLOW(c);
+	LIMIT(c, CAP_READ, CAP_SEEK);
+	ck_assert_int_eq(close(c), 0);
+	ck_assert_fails(dup2(narrow, c), ENOTCAPABLE);
+	ck_assert_int_ne(dup(narrow), c);
+	/* the limit also put a rule on the number itself: nothing goes onto it */
+	ck_assert_fails(dup2(fd, c), ENOTCAPABLE);
+}
+END_TEST
+
+static int unshared_ready[2], unshared_go[2];
+
+static void *unshared_thread(void *arg)
+{
+	char b;
+
+	(void)arg;
+	if (unshare(CLONE_FILES) != 0)
+		return (void *)1;
+	(void)!write(unshared_ready[1], "u", 1);
+	(void)!read(unshared_go[0], &b, 1); /* its own table now: the pipes stay open */
+	return NULL;
+}
+
+/*
+ * Found by an attack review: a thread with a descriptor table of its own,
+ * made before the first limit, would make the supervisor's per-process
+ * states lie.  No supervisor is started then (kernel-only: copies of a
+ * limited descriptor are refused).
+ */
+START_TEST(thread_with_own_table_before_first_limit)
+{
+	int fd = data_file("abcdef");
+	pthread_t th;
+	char b;
+
+	ck_assert_int_eq(pipe(unshared_go), 0);
+	ck_assert_int_eq(pipe(unshared_ready), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, unshared_thread, NULL), 0);
+	ck_assert_int_eq(read(unshared_ready[0], &b, 1), 1);
+	LIMIT(fd, CAP_READ);
+	ck_assert_fails(syscall(SYS_prctl, CTL_PRCTL, CTL_HELLO, 0L, 0L, 0L), EINVAL);
+	ck_assert_fails(dup(fd), ENOTCAPABLE);
+	ck_assert_int_eq(write(unshared_go[1], "g", 1), 1);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+}
+END_TEST
+
 START_TEST(killed_supervisor_copies_fail_closed)
 {
 	struct killer k;
@@ -2334,6 +2395,8 @@ static Suite *make_suite(void)
 	tcase_add_test(attack, limit_again_on_a_reused_number);
 	tcase_add_test(attack, slow_looking_non_descriptors_continue);
 	tcase_add_test(attack, documented_deviation_lean_supervisor_refuses_restricted_copies);
+	tcase_add_test(attack, reuse_floor_ignores_later_limits);
+	tcase_add_test(attack, thread_with_own_table_before_first_limit);
 	tcase_add_test(attack, killed_supervisor_copies_fail_closed);
 	tcase_add_test(attack, killed_supervisor_copies_fail_closed_in_capability_mode);
 

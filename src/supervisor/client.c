@@ -16,7 +16,9 @@
  * meanwhile waits on the lock (lock.h).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/kcmp.h>
 
 #include "../seccomp/install.h"
 #include "client.h"
@@ -85,6 +88,30 @@ static void make_room(void)
 	}
 }
 
+/*
+ * Whether every thread shares this one's descriptor table.  The supervisor
+ * keeps slow-range states per process; a thread with a table of its own,
+ * made before the listener could refuse it, would make them lie.
+ */
+static bool one_table(void)
+{
+	pid_t self = getpid();
+	struct dirent *e;
+	bool one = true;
+	DIR *dir = opendir("/proc/self/task");
+
+	if (dir == NULL)
+		return false;
+	while (one && (e = readdir(dir)) != NULL) {
+		long tid = strtol(e->d_name, NULL, 10);
+
+		if (tid > 0 && syscall(SYS_kcmp, self, (pid_t)tid, KCMP_FILES, 0, 0) != 0)
+			one = false;
+	}
+	closedir(dir);
+	return one;
+}
+
 static bool start(bool lean)
 {
 	struct bpf_asm a;
@@ -92,7 +119,7 @@ static bool start(bool lean)
 	pid_t sup;
 	bool ok = false;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+	if (!one_table() || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return false;
 	sup = fork_supervisor(sv[1], sv[0]);
 	if (sup <= 0) {

@@ -25,10 +25,11 @@
 
 struct proc {
 	pid_t pid;
-	int pidfd; /* tells this process from a later one with the same ID */
-	int next;  /* where the next search for a number starts */
-	struct fd_state *st[SLOW_N];
-	unsigned char busy[SLOW_N]; /* chosen, not yet installed */
+	int pidfd;                      /* tells this process from a later one with the same ID */
+	int next;                       /* where the next search for a number starts */
+	struct fd_state *st[SLOW_N];    /* judges calls; limits narrow it */
+	struct fd_state *floor[SLOW_N]; /* the widest state it ever had: reuse must cover it */
+	unsigned char busy[SLOW_N];     /* chosen, not yet installed */
 	struct proc *link;
 };
 
@@ -55,8 +56,10 @@ static bool alive(const struct proc *p)
 
 static void destroy(struct proc *p)
 {
-	for (int i = 0; i < SLOW_N; i++)
+	for (int i = 0; i < SLOW_N; i++) {
 		free(p->st[i]);
+		free(p->floor[i]);
+	}
 	close(p->pidfd);
 	free(p);
 }
@@ -201,6 +204,12 @@ static struct proc *create(pid_t pid, pid_t table, pid_t ppid, int depth)
 		    syscall(SYS_kcmp, ppid, table, KCMP_FILE, n, n) != 0)
 			continue;
 		p->st[i] = inherit(table, n, parent->st[i]);
+		if (p->st[i] && (p->floor[i] = malloc(sizeof(*p->floor[i]))) != NULL)
+			*p->floor[i] = parent->floor[i] ? *parent->floor[i] : *p->st[i];
+		else if (p->st[i]) {
+			free(p->st[i]); /* without a floor, reuse could not be judged */
+			p->st[i] = NULL;
+		}
 	}
 	if (parent && parent->next > p->next)
 		p->next = parent->next;
@@ -263,11 +272,13 @@ static bool occupied(pid_t pid, int n)
  * held before may still be on its way to the kernel; it must be allowed
  * on the new file as well, so the states a number takes only ever grow
  * (a daemon opening file after file beneath one directory reuses them).
- * A number whose state is unknown was never judged to allow anything.
+ * The floor is the state a number was given, not what limits later made
+ * of it: a call judged before the limit may still be on its way.  A
+ * number whose state is unknown was never judged to allow anything.
  */
 static bool usable(const struct proc *p, pid_t table, int n, const struct fd_state *st)
 {
-	const struct fd_state *old = p->st[n - SLOW_LO];
+	const struct fd_state *old = p->floor[n - SLOW_LO];
 
 	if (p->busy[n - SLOW_LO])
 		return false;
@@ -315,7 +326,7 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
                bool cloexec)
 {
 	struct seccomp_notif_addfd add = {0};
-	struct fd_state *copy;
+	struct fd_state *copy, *floor;
 	struct rlimit lim;
 	struct proc *p;
 	int n, r;
@@ -325,9 +336,14 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	/* The caller's own limit bounds the numbers it can be given. */
 	if (prlimit(t->tid, RLIMIT_NOFILE, NULL, &lim) != 0)
 		return -ESRCH;
-	if ((copy = malloc(sizeof(*copy))) == NULL)
+	copy = malloc(sizeof(*copy));
+	floor = malloc(sizeof(*floor));
+	if (copy == NULL || floor == NULL) {
+		free(copy);
+		free(floor);
 		return -ENOMEM;
-	*copy = *st;
+	}
+	*copy = *floor = *st;
 	pthread_mutex_lock(&lock);
 	if ((p = caller(t)) == NULL)
 		n = -ENOTCAPABLE;
@@ -336,11 +352,14 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	if (n >= 0) {
 		/* Known before the caller can use it: another worker may judge it next. */
 		free(p->st[n - SLOW_LO]);
+		free(p->floor[n - SLOW_LO]);
 		p->st[n - SLOW_LO] = copy;
+		p->floor[n - SLOW_LO] = floor; /* it covers the old floor (usable) */
 		p->busy[n - SLOW_LO] = 1;
 		p->next = n + 1;
 	} else {
 		free(copy);
+		free(floor);
 	}
 	pthread_mutex_unlock(&lock);
 	if (n < 0)
