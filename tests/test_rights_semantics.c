@@ -45,6 +45,24 @@ START_TEST(new_descriptor_has_all_rights)
 }
 END_TEST
 
+/* O_PATH descriptors too: the kernel refuses unknown fcntl commands on them with EBADF. */
+START_TEST(o_path_descriptor_limits)
+{
+	cap_rights_t r, all, want;
+	int fd = open("/tmp", O_PATH | O_DIRECTORY);
+
+	ck_assert_int_ge(fd, 0);
+	CAP_ALL(&all);
+	ck_assert_ok(cap_rights_get(fd, &r));
+	ck_assert_mem_eq(&r, &all, sizeof(r));
+	cap_rights_init(&want, CAP_FSTAT, CAP_LOOKUP);
+	ck_assert_ok(cap_rights_limit(fd, &want));
+	ck_assert_ok(cap_rights_get(fd, &r));
+	ck_assert_mem_eq(&r, &want, sizeof(r));
+	ck_assert_fails(fchdir(fd), ENOTCAPABLE);
+}
+END_TEST
+
 START_TEST(limit_shrinks_and_replaces)
 {
 	cap_rights_t r = rights(CAP_READ, CAP_WRITE), small = rights(CAP_READ, 0), got;
@@ -409,6 +427,7 @@ static Suite *make_suite(void)
 	TCase *copy = tcase_create("copies");
 
 	tcase_add_test(lim, new_descriptor_has_all_rights);
+	tcase_add_test(lim, o_path_descriptor_limits);
 	tcase_add_test(lim, limit_shrinks_and_replaces);
 	tcase_add_test(lim, limit_cannot_widen);
 	tcase_add_test(lim, limit_errors);

@@ -40,7 +40,11 @@ unsigned state_answers(const struct fd_state *st, uint16_t *ans, unsigned max)
 	return n;
 }
 
-/* One answer: 0..2047, -1 if no filter answered, -2 for anything unexpected. */
+/*
+ * One answer: 0..2047, -1 if no filter answered, -2 for anything
+ * unexpected.  The kernel answers a command it does not know with EINVAL,
+ * or EBADF on an O_PATH descriptor (which the caller knows to be open).
+ */
 static int ask(uint32_t fd, unsigned idx)
 {
 	long r = syscall(SYS_fcntl, fd, QUERY_CMD, idx);
@@ -48,7 +52,7 @@ static int ask(uint32_t fd, unsigned idx)
 	if (r == -1 && errno >= QUERY_ANSWER_BASE &&
 	    errno < QUERY_ANSWER_BASE + (1 << QUERY_ANSWER_BITS))
 		return errno - QUERY_ANSWER_BASE;
-	if (r == -1 && errno == EINVAL)
+	if (r == -1 && (errno == EINVAL || errno == EBADF))
 		return -1;
 	return -2;
 }

@@ -25,6 +25,7 @@
 
 struct proc {
 	pid_t pid;
+	unsigned long gen;              /* tells this record from a later one at its address */
 	int pidfd;                      /* tells this process from a later one with the same ID */
 	int next;                       /* where the next search for a number starts */
 	struct fd_state *st[SLOW_N];    /* judges calls; limits narrow it */
@@ -36,6 +37,7 @@ struct proc {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct proc *procs;
 static bool routed; /* set once, before the workers start */
+static unsigned long generation;
 
 void slow_enable(bool on)
 {
@@ -179,6 +181,7 @@ static struct proc *create(pid_t pid, pid_t table, pid_t ppid, int depth)
 		return NULL;
 	}
 	p->pid = pid;
+	p->gen = ++generation;
 	p->next = SLOW_LO;
 	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (p->pidfd < 0 || !open_slow(table, open)) {
@@ -329,6 +332,7 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	struct fd_state *copy, *floor;
 	struct rlimit lim;
 	struct proc *p;
+	unsigned long gen = 0;
 	int n, r;
 
 	if (!routed)
@@ -356,6 +360,7 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 		p->st[n - SLOW_LO] = copy;
 		p->floor[n - SLOW_LO] = floor; /* it covers the old floor (usable) */
 		p->busy[n - SLOW_LO] = 1;
+		gen = p->gen;
 		p->next = n + 1;
 	} else {
 		free(copy);
@@ -373,7 +378,7 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	/* Installed (or not): the table tells from now on, if p was not swept meanwhile. */
 	pthread_mutex_lock(&lock);
 	for (struct proc *q = procs; q; q = q->link)
-		if (q == p)
+		if (q == p && q->gen == gen)
 			p->busy[n - SLOW_LO] = 0;
 	pthread_mutex_unlock(&lock);
 	return r;
