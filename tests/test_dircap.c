@@ -35,6 +35,7 @@
 #include <sys/capsicum.h>
 
 #include "harness.h"
+#include "supervised.h"
 #include "supervisor/ctl.h"
 #include "rights/state.h"
 
@@ -127,23 +128,6 @@ static const char *contents(int d, const char *name, char *buf, size_t size)
 		close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
-}
-
-/* The library's supervisor answers: not the kernel-only configuration. */
-static void assert_supervised(void)
-{
-	ck_assert_int_eq(syscall(SYS_prctl, CTL_PRCTL, CTL_HELLO, 0L, 0L, 0L), CTL_MAGIC);
-}
-
-/* Start the supervisor without entering capability mode: limit a pipe. */
-static void start_supervisor(void)
-{
-	cap_rights_t r;
-	int p[2];
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	limit(p[0], cap_rights_init(&r, CAP_READ));
-	assert_supervised();
 }
 
 static void run_child(void (*fn)(void *), void *arg)

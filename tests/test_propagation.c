@@ -42,6 +42,7 @@
 #include <sys/capsicum.h>
 
 #include "harness.h"
+#include "supervised.h"
 #include "supervisor/ctl.h"
 #include "supervisor/slow.h"
 #include "rights/state.h"
@@ -149,23 +150,6 @@ static const char *pcontents(int fd, char *buf, size_t size)
 
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
-}
-
-/* The library's supervisor answers: not the kernel-only configuration. */
-static void assert_supervised(void)
-{
-	ck_assert_int_eq(syscall(SYS_prctl, CTL_PRCTL, CTL_HELLO, 0L, 0L, 0L), CTL_MAGIC);
-}
-
-/* Start the supervisor without entering capability mode: limit a pipe. */
-static void start_supervisor(void)
-{
-	cap_rights_t r;
-	int p[2];
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	limit(p[0], cap_rights_init(&r, CAP_READ));
-	assert_supervised();
 }
 
 /* ---- Directory fixtures. ---- */
@@ -1880,24 +1864,37 @@ static void child_after_parent_narrowed(void *arg)
 	CHILD_CHECK(rights_are(in->c, &want));
 }
 
+/*
+ * Spawn fn on in once it runs (its fork handler has then introduced it to
+ * the supervisor); it waits for a byte on *go before it checks.
+ */
+static struct child spawn_running(void (*fn)(void *), struct inherit *in, int *go)
+{
+	struct child ch;
+	int g[2], ready[2];
+
+	ck_assert_int_eq(pipe(g), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	in->go = g[0];
+	in->ready = ready[1];
+	ch = spawn(fn, in);
+	ck_assert_int_eq(read(ready[0], &(char){0}, 1), 1);
+	*go = g[1];
+	return ch;
+}
+
 START_TEST(child_keeps_rights_from_fork_time)
 {
 	struct inherit in;
 	struct child ch;
 	struct tree t;
-	int go[2], ready[2];
+	int go;
 
 	setup_inherit(&in, &t);
-	ck_assert_int_eq(pipe(go), 0);
-	ck_assert_int_eq(pipe(ready), 0);
-	in.go = go[0];
-	in.ready = ready[1];
-	ch = spawn(child_after_parent_narrowed, &in);
-	/* once the child runs, its fork handler has introduced it to the supervisor */
-	ck_assert_int_eq(read(ready[0], &(char){0}, 1), 1);
+	ch = spawn_running(child_after_parent_narrowed, &in, &go);
 	LIMIT(in.c, CAP_SEEK);
 	ck_assert_fails(pread(in.c, &(char){0}, 1, 0), ENOTCAPABLE);
-	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(write(go, "g", 1), 1);
 	reap(ch);
 }
 END_TEST
@@ -1977,17 +1974,12 @@ START_TEST(child_keeps_copy_the_parent_closed)
 	struct inherit in;
 	struct child ch;
 	struct tree t;
-	int go[2], ready[2];
+	int go;
 
 	setup_inherit(&in, &t);
-	ck_assert_int_eq(pipe(go), 0);
-	ck_assert_int_eq(pipe(ready), 0);
-	in.go = go[0];
-	in.ready = ready[1];
-	ch = spawn(child_after_parent_closed, &in);
-	ck_assert_int_eq(read(ready[0], &(char){0}, 1), 1);
+	ch = spawn_running(child_after_parent_closed, &in, &go);
 	ck_assert_int_eq(close(in.c), 0);
-	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(write(go, "g", 1), 1);
 	reap(ch);
 }
 END_TEST
@@ -2247,16 +2239,23 @@ START_TEST(nofile_limit_raised_at_start)
 }
 END_TEST
 
+/* Lower the soft RLIMIT_NOFILE to n. */
+static void soft_nofile(rlim_t n)
+{
+	struct rlimit lim;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
+	lim.rlim_cur = n;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+}
+
 /* At the soft limit: no number left for a copy is EMFILE. */
 START_TEST(copies_at_the_soft_nofile_limit)
 {
-	struct rlimit lim;
 	int fd = data_file("abcdef");
 
 	LIMIT(fd, CAP_READ);
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
-	lim.rlim_cur = SLOW_LO + 10;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	soft_nofile(SLOW_LO + 10);
 	ck_assert_int_eq(fcntl(fd, F_DUPFD, SLOW_LO + 9), SLOW_LO + 9);
 	ASSERT_RIGHTS(SLOW_LO + 9, CAP_READ);
 	for (int i = 0; i < 9; i++)
@@ -2274,13 +2273,10 @@ END_TEST
  */
 START_TEST(copies_past_the_soft_nofile_limit)
 {
-	struct rlimit lim;
 	int fd = data_file("abcdef"), other = data_file("other");
 
 	LIMIT(fd, CAP_READ);
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
-	lim.rlim_cur = SLOW_LO + 10;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	soft_nofile(SLOW_LO + 10);
 	ck_assert_fails(dup2(other, SLOW_LO + 10), EBADF);
 	ck_assert_fails(dup3(other, SLOW_LO + 11, O_CLOEXEC), EBADF);
 	ck_assert_fails(fcntl(other, F_DUPFD, SLOW_LO + 10), EINVAL);
@@ -2298,13 +2294,10 @@ END_TEST
  */
 START_TEST(refused_copy_uses_up_no_number)
 {
-	struct rlimit lim;
 	int fd = data_file("abcdef"), other = data_file("other");
 
 	LIMIT(fd, CAP_READ);
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
-	lim.rlim_cur = SLOW_LO + 10;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	soft_nofile(SLOW_LO + 10);
 	ck_assert_int_eq(fcntl(fd, F_DUPFD, SLOW_LO + 10), -1);
 	ck_assert_int_eq(dup2(fd, SLOW_LO + 10), -1);
 	ck_assert_int_eq(dup2(other, SLOW_LO + 11), -1);

@@ -42,6 +42,7 @@
 #include <sys/capsicum.h>
 
 #include "harness.h"
+#include "supervised.h"
 #include "supervisor/ctl.h"
 #include "rights/state.h"
 #include "supervisor/slow.h"
@@ -114,23 +115,6 @@ static const char *contents(int fd, char *buf, size_t size)
 static void limit(int fd, const cap_rights_t *r)
 {
 	ck_assert_int_eq(cap_rights_limit(fd, r), 0);
-}
-
-/* The library's supervisor answers: not the kernel-only configuration. */
-static void assert_supervised(void)
-{
-	ck_assert_int_eq(syscall(SYS_prctl, CTL_PRCTL, CTL_HELLO, 0L, 0L, 0L), CTL_MAGIC);
-}
-
-/* Start the supervisor without entering capability mode: limit a pipe. */
-static void start_supervisor(void)
-{
-	cap_rights_t r;
-	int p[2];
-
-	ck_assert_int_eq(pipe(p), 0);
-	limit(p[0], cap_rights_init(&r, CAP_READ));
-	assert_supervised();
 }
 
 static double now(void)

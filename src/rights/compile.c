@@ -45,14 +45,9 @@ struct compiler {
 
 static bool holds(const struct fd_state *st, uint64_t need)
 {
-	int idx;
-
 	if (need == RIGHT_NEVER || need == RIGHT_LOOKUP || need == RIGHT_COPY)
 		return false;
-	if (need == 0)
-		return true;
-	idx = CAPIDXBIT(need) == 1 ? 0 : 1;
-	return (st->rights.cr_rights[idx] & need) == need;
+	return need == 0 || state_has(st, need);
 }
 
 static bool fcntl_allowed(const struct compiler *c, const struct fcntl_rule *r)

@@ -52,6 +52,14 @@ static inline void state_full(struct fd_state *st)
 /* dst becomes what both dst and src allow. */
 CAPSICUM_HIDDEN void state_meet(struct fd_state *dst, const struct fd_state *src);
 
+/* st holds right (one CAP_* value, any number of bits of one word). */
+static inline bool state_has(const struct fd_state *st, uint64_t right)
+{
+	int idx = CAPIDXBIT(right) == 1 ? 0 : 1;
+
+	return (st->rights.cr_rights[idx] & right) == right;
+}
+
 /* The same rights, fcntl mask and ioctl list (in the same order). */
 CAPSICUM_HIDDEN bool state_equal(const struct fd_state *x, const struct fd_state *y);
 

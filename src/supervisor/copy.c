@@ -72,11 +72,6 @@ static int parse(const struct seccomp_data *d, struct copy *c)
 
 static atomic_int accepting;
 
-static bool has(const struct fd_state *st, uint64_t right)
-{
-	return (st->rights.cr_rights[CAPIDXBIT(right) == 1 ? 0 : 1] & right) == right;
-}
-
 /* Accept a connection on sock (ours) for the caller: the new descriptor, or -errno. */
 static int accept_for(struct target *t, int sock)
 {
@@ -144,7 +139,7 @@ static void serve_accept(struct target *t, const struct seccomp_data *d, struct 
 	}
 	if ((res = slow_state(t, arg_int(d, 0), sock, &rec)) == 0 && !rec.restricted) {
 		r->cont = true; /* an unrestricted listener's connection has all rights */
-	} else if (res == 0 && !has(&rec.st, CAP_ACCEPT)) {
+	} else if (res == 0 && !state_has(&rec.st, CAP_ACCEPT)) {
 		res = -ENOTCAPABLE;
 	} else if (res == 0 && (res = conn = accept_for(t, sock)) >= 0) {
 		if ((res = write_peer(t, d, conn)) == 0 && !(flags & SOCK_NONBLOCK))

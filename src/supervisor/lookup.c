@@ -143,12 +143,7 @@ static const struct lookup_call *find_call(int nr)
 
 static bool has(const struct record *rec, uint64_t right)
 {
-	int idx;
-
-	if (!rec->restricted || right == 0)
-		return true;
-	idx = CAPIDXBIT(right) == 1 ? 0 : 1;
-	return (rec->st.rights.cr_rights[idx] & right) == right;
+	return !rec->restricted || right == 0 || state_has(&rec->st, right);
 }
 
 static bool on_procfs(int fd)

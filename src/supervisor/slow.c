@@ -128,10 +128,6 @@ static bool open_slow(pid_t pid, unsigned char *open)
 
 static struct proc *get(pid_t pid, pid_t table, pid_t ppid, int depth);
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
-
 /*
  * The state a child inherits for its number n from its parent's st: met
  * with the record of the file's description, which holds every limit any
@@ -146,10 +142,7 @@ static struct fd_state *inherit(pid_t table, int n, const struct fd_state *st)
 	struct record rec;
 	int pfd, file;
 
-	pfd = (int)syscall(SYS_pidfd_open, table, PIDFD_THREAD);
-	if (pfd < 0)
-		pfd = (int)syscall(SYS_pidfd_open, table, 0);
-	if (pfd < 0)
+	if ((pfd = thread_pidfd(table)) < 0)
 		return NULL;
 	file = (int)syscall(SYS_pidfd_getfd, pfd, n, 0);
 	close(pfd);

@@ -147,16 +147,24 @@ int target_load(struct target *t, int lfd, uint64_t id, pid_t tid)
 	return 0;
 }
 
+int thread_pidfd(pid_t tid)
+{
+	/* The thread's own descriptor table and credentials, where the kernel can name them. */
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	if (fd < 0)
+		fd = (int)syscall(SYS_pidfd_open, tid, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 static int pidfd(struct target *t)
 {
 	if (t->pidfd < 0) {
-		/* The thread's own descriptor table and credentials, where the kernel can name
-		 * them. */
-		t->pidfd = (int)syscall(SYS_pidfd_open, t->tid, PIDFD_THREAD);
-		if (t->pidfd < 0)
-			t->pidfd = (int)syscall(SYS_pidfd_open, t->tid, 0);
-		if (t->pidfd < 0)
-			return -errno;
+		int fd = thread_pidfd(t->tid);
+
+		if (fd < 0)
+			return fd;
+		t->pidfd = fd;
 	}
 	return t->pidfd;
 }

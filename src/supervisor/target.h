@@ -64,6 +64,9 @@ CAPSICUM_HIDDEN int target_read_path(struct target *t, uint64_t addr, char *buf)
 CAPSICUM_HIDDEN int target_read(struct target *t, uint64_t addr, void *buf, size_t len);
 CAPSICUM_HIDDEN int target_write(struct target *t, uint64_t addr, const void *buf, size_t len);
 
+/* A pidfd for thread tid (its own table), or its process before Linux 6.9: fd or -errno. */
+CAPSICUM_HIDDEN int thread_pidfd(pid_t tid);
+
 /* Read the supervisor's own credentials once, before serving. */
 CAPSICUM_HIDDEN int target_init_self(void);
 
