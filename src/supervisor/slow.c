@@ -19,10 +19,6 @@
 #define SLOW_N         (SLOW_HI - SLOW_LO)
 #define ANCESTRY_DEPTH 8
 
-#ifndef SECCOMP_ADDFD_FLAG_SEND
-#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
-#endif
-
 struct proc {
 	pid_t pid;
 	unsigned long gen;              /* tells this record from a later one at its address */
@@ -362,18 +358,28 @@ int slow_place(struct target *t, int file, const struct fd_state *st, int want, 
 	pthread_mutex_unlock(&lock);
 	if (n < 0)
 		return n;
+	/*
+	 * Install first, answer after: the number stays busy until the table
+	 * holds the file, and the caller must not run on (close it, ask for
+	 * another copy there) while it still looks busy.
+	 */
 	add.id = t->id;
-	add.flags = SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND;
+	add.flags = SECCOMP_ADDFD_FLAG_SETFD;
 	add.srcfd = (uint32_t)file;
 	add.newfd = (uint32_t)n;
 	add.newfd_flags = cloexec ? O_CLOEXEC : 0;
 	r = ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
-	/* Installed (or not): the table tells from now on, if p was not swept meanwhile. */
+	/* The table tells from now on, if p was not swept meanwhile. */
 	pthread_mutex_lock(&lock);
 	for (struct proc *q = procs; q; q = q->link)
 		if (q == p && q->gen == gen)
 			p->busy[n - SLOW_LO] = 0;
 	pthread_mutex_unlock(&lock);
+	if (r == 0) {
+		struct seccomp_notif_resp resp = {.id = t->id, .val = n};
+
+		(void)ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
 	return r;
 }
 
