@@ -121,6 +121,9 @@ static uint32_t process_wide(const struct seccomp_data *d)
 		return DENY;
 	case NR_clone3:
 		return SECCOMP_RET_ERRNO | ENOSYS;
+	case NR_sendmsg:
+	case NR_sendmmsg:
+		return DENY; /* the model is of filters made without a supervisor */
 	case NR_clone:
 		return (a0 & CLONE_FILES) && !(a0 & CLONE_THREAD) ? DENY : 0;
 	case NR_seccomp:
@@ -300,8 +303,9 @@ static int random_nr(void)
 {
 	if (rnd() % 4 == 0) {
 		static const int special[] = {
-		    NR_fcntl,  NR_ioctl,   NR_mmap,      NR_read,  NR_write,    NR_clone,
-		    NR_clone3, NR_seccomp, NR_io_submit, NR_prctl, NR_fsconfig, NR_perf_event_open};
+		    NR_fcntl,    NR_ioctl,           NR_mmap,    NR_read,      NR_write,
+		    NR_clone,    NR_clone3,          NR_seccomp, NR_io_submit, NR_prctl,
+		    NR_fsconfig, NR_perf_event_open, NR_sendmsg, NR_sendmmsg};
 		return special[rnd() % ARRAY_LEN(special)];
 	}
 	if (rnd() % 8 == 0)
@@ -395,11 +399,43 @@ START_TEST(each_rule_row_denies_without_its_right)
 		if (r->cond_arg == r->fdarg && r->cond != WHEN_ALWAYS)
 			continue; /* no such row today; the model test covers it */
 		bpf_init(&a);
-		ck_assert_int_eq(rights_compile(&a, 7, &st, false), 0);
+		/* Without a supervisor every sendmsg is refused (unsupervised_refusals). */
+		ck_assert_int_eq(
+		    rights_compile(&a, 7, &st, r->nr == NR_sendmsg || r->nr == NR_sendmmsg), 0);
 		ck_assert_msg(run(&a, &d) == DENY, "row %u (nr %d arg %u) not denied", i, r->nr,
 		              r->fdarg);
 		d.args[r->fdarg] = 8;
 		ck_assert_msg(run(&a, &d) == ALLOW, "row %u denies another descriptor", i);
+		bpf_free(&a);
+	}
+}
+END_TEST
+
+/*
+ * Messages carry descriptors in memory: a filter made without a supervisor
+ * refuses every sendmsg and sendmmsg, on any descriptor and with all
+ * rights; with one, only the rule rows apply (the supervisor sends).
+ */
+START_TEST(unsupervised_refusals)
+{
+	static const int nrs[] = {NR_sendmsg, NR_sendmmsg};
+	struct fd_state st;
+
+	state_full(&st);
+	cap_rights_clear(&st.rights, CAP_FCHROOT); /* any limit */
+	for (size_t i = 0; i < ARRAY_LEN(nrs); i++) {
+		struct seccomp_data d = {.nr = nrs[i], .arch = CAPSICUM_AUDIT_ARCH, .args = {3}};
+		struct bpf_asm a;
+
+		bpf_init(&a);
+		ck_assert_int_eq(rights_compile(&a, 7, &st, false), 0);
+		ck_assert_uint_eq(run(&a, &d), DENY);
+		bpf_free(&a);
+		bpf_init(&a);
+		ck_assert_int_eq(rights_compile(&a, 7, &st, true), 0);
+		ck_assert_uint_eq(run(&a, &d), ALLOW);
+		d.args[0] = 7;
+		ck_assert_uint_eq(run(&a, &d), ALLOW);
 		bpf_free(&a);
 	}
 }
@@ -728,6 +764,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, compiled_filters_match_the_model);
 	tcase_add_test(tc, each_rule_row_denies_without_its_right);
 	tcase_add_test(tc, judge_agrees_with_the_filter);
+	tcase_add_test(tc, unsupervised_refusals);
 	tcase_add_test(tc, worst_case_sizes_fit);
 	tcase_add_test(tc, process_wide_verdicts);
 	tcase_add_test(tc, tables_are_well_formed);

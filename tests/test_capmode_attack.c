@@ -23,9 +23,9 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <net/if.h>
@@ -186,7 +186,33 @@ START_TEST(network_addresses)
 END_TEST
 
 /* msghdr lies in memory: msg_name cannot be checked without the supervisor. */
-START_TEST(documented_gap_sendmsg_needs_supervisor)
+/* A message without a destination goes; one naming a destination does not (spec 1.5). */
+START_TEST(sendmsg_without_destination)
+{
+	struct sockaddr_un to = {.sun_family = AF_UNIX};
+	int sv[2];
+	char c = 'x', got[2];
+	struct iovec iov = {&c, 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct mmsghdr mm[2] = {{.msg_hdr = m}, {.msg_hdr = m}};
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	ENTER();
+	ck_assert_int_eq(sendmsg(sv[0], &m, 0), 1);
+	ck_assert_int_eq(sendmmsg(sv[0], mm, 2, 0), 2);
+	ck_assert_uint_eq(mm[1].msg_len, 1);
+	ck_assert_int_eq(recv(sv[1], got, 2, 0), 1);
+	m.msg_name = &to;
+	m.msg_namelen = sizeof(sa_family_t);
+	mm[0].msg_hdr = m;
+	ck_assert_fails(sendmsg(sv[0], &m, 0), ECAPMODE);
+	ck_assert_fails(sendmmsg(sv[0], mm, 1, 0), ECAPMODE);
+	ck_assert_int_eq(send(sv[0], "y", 1, 0), 1);
+}
+END_TEST
+
+/* Without a supervisor nobody can look inside the message: no sendmsg at all. */
+START_TEST(kernel_only_sendmsg_fails_closed)
 {
 	int sv[2];
 	char c = 'x';
@@ -195,6 +221,7 @@ START_TEST(documented_gap_sendmsg_needs_supervisor)
 	struct mmsghdr mm = {.msg_hdr = m};
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	force_kernel_only();
 	ENTER();
 	ck_assert_fails(sendmsg(sv[0], &m, 0), ECAPMODE);
 	ck_assert_fails(sendmmsg(sv[0], &mm, 1, 0), ECAPMODE);
@@ -546,7 +573,8 @@ static Suite *make_suite(void)
 		tcase_add_test(ns, ipc_namespaces);
 		tcase_add_test(ns, namespaces_and_mounts);
 		tcase_add_test(net, network_addresses);
-		tcase_add_test(net, documented_gap_sendmsg_needs_supervisor);
+		tcase_add_test(net, sendmsg_without_destination);
+		tcase_add_test(net, kernel_only_sendmsg_fails_closed);
 		tcase_add_test(net, sockets_of_refused_kinds);
 		tcase_add_test(net, network_configuration_by_name);
 		tcase_add_test(proc, signals_to_other_processes);

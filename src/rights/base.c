@@ -30,6 +30,15 @@
 	{                                                                                          \
 		NR_##call, WHEN_ALWAYS, 0, 0, 0, e                                                 \
 	}
+/*
+ * What the supervisor performs and judges itself, refused when it cannot:
+ * a limit made without one (or one that could not tell it) has nobody
+ * to look inside the call.
+ */
+#define REFUSE_UNSUPERVISED(call, e)                                                               \
+	{                                                                                          \
+		NR_##call, WHEN_ALWAYS, 0, 0, 0, e, 1                                              \
+	}
 #define REFUSE_IF(call, cond, arg, val, e)                                                         \
 	{                                                                                          \
 		NR_##call, cond, arg, val, 0, e                                                    \
@@ -107,6 +116,14 @@ const struct proc_rule proc_rules[] = {
 	 */
 	{NR_clone, WHEN_MASKED_EQ, 0, CLONE_FILES, CLONE_FILES | CLONE_THREAD, ENOTCAPABLE},
 	REFUSE(clone3, ENOSYS),
+
+	/*
+	 * The descriptors of an SCM_RIGHTS message are in memory: the
+	 * supervisor sends messages itself and refuses to carry a restricted
+	 * descriptor (send.c).  Without it, any message might carry one.
+	 */
+	REFUSE_UNSUPERVISED(sendmsg, ENOTCAPABLE),
+	REFUSE_UNSUPERVISED(sendmmsg, ENOTCAPABLE),
 };
 /* clang-format on */
 

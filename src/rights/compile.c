@@ -126,6 +126,11 @@ static void match_cond(struct bpf_asm *a, unsigned cond, unsigned arg, uint32_t 
 	}
 }
 
+static bool applies(const struct compiler *c, const struct proc_rule *r, int nr)
+{
+	return r->nr == nr && !(r->unsupervised && c->supervised);
+}
+
 static void emit_proc_rule(struct bpf_asm *a, const struct proc_rule *r)
 {
 	int next = bpf_label(a);
@@ -287,7 +292,7 @@ static bool classify(const struct compiler *c, int nr, struct call *out)
 
 	*out = (struct call){.nr = nr, .label = -1};
 	for (unsigned i = 0; i < proc_rules_count; i++) {
-		if (proc_rules[i].nr != nr)
+		if (!applies(c, &proc_rules[i], nr))
 			continue;
 		if (proc_rules[i].cond == WHEN_ALWAYS) {
 			out->kind = T_RET;
@@ -345,8 +350,9 @@ static size_t table_nrs(int *nrs)
 static bool same_value_test(const struct proc_rule *x, const struct proc_rule *y)
 {
 	return (x->cond == WHEN_EQ || x->cond == WHEN_MASKED_EQ) && x->nr == y->nr &&
-	       x->cond == y->cond && x->cond_arg == y->cond_arg &&
-	       (x->cond == WHEN_EQ || x->cond_mask == y->cond_mask) && x->err == y->err;
+	       x->unsupervised == y->unsupervised && x->cond == y->cond &&
+	       x->cond_arg == y->cond_arg && (x->cond == WHEN_EQ || x->cond_mask == y->cond_mask) &&
+	       x->err == y->err;
 }
 
 /* "if args[arg] (& mask) is one of rules[lo, hi)'s values, fail" */
@@ -368,12 +374,14 @@ static void emit_value_tests(struct bpf_asm *a, const struct proc_rule *r, unsig
 	bpf_bind(a, next);
 }
 
-static void emit_proc_rules(struct bpf_asm *a, int nr)
+static void emit_proc_rules(const struct compiler *c, int nr)
 {
+	struct bpf_asm *a = c->a;
+
 	for (unsigned i = 0; i < proc_rules_count;) {
 		unsigned j = i + 1;
 
-		if (proc_rules[i].nr != nr) {
+		if (!applies(c, &proc_rules[i], nr)) {
 			i++;
 			continue;
 		}
@@ -429,7 +437,7 @@ static void emit_cond_rules(struct compiler *c, int nr, unsigned arg, int next)
 
 static void emit_block(struct compiler *c, int nr)
 {
-	emit_proc_rules(c->a, nr);
+	emit_proc_rules(c, nr);
 	for (unsigned arg = 0; arg < 6; arg++) {
 		enum arg_status st = arg_status(c, nr, arg);
 		int next = bpf_label(c->a);

@@ -64,7 +64,8 @@ struct proc_rule {
 	uint8_t cond; /* enum rule_cond */
 	uint8_t cond_arg;
 	uint32_t cond_val, cond_mask;
-	uint16_t err; /* errno the call fails with */
+	uint16_t err;         /* errno the call fails with */
+	uint8_t unsupervised; /* only in filters made without a supervisor */
 };
 
 struct fcntl_rule {

@@ -6,8 +6,9 @@
  *	                         program image): use it
  *	ENOSYS                -> our listener filter is there but nobody serves
  *	                         it: kernel-only, and routed calls fail ENOSYS
- *	EINVAL (no listener)  -> fork the supervisor, install the listener
- *	                         filter, hand it the descriptor, drop ours
+ *	EINVAL (no listener)  -> fork the supervisor; if it can read us
+ *	                         (handover.h), install the listener filter,
+ *	                         hand it the descriptor, drop ours
  *
  * The supervisor is forked before the listener filter exists, so its own
  * calls are never routed to itself, and twice, so that it is nobody's
@@ -32,7 +33,7 @@
 
 #include "../seccomp/install.h"
 #include "client.h"
-#include "fdpass.h"
+#include "handover.h"
 #include "ctl.h"
 #include "route.h"
 #include "slow.h"
@@ -49,7 +50,7 @@ static long ctl(int op, long a, long b, long c)
 
 static pid_t fork_supervisor(int sock, int other)
 {
-	pid_t mid, sup = -1;
+	pid_t program = getpid(), mid, sup = -1;
 	int st;
 
 	mid = fork();
@@ -60,7 +61,7 @@ static pid_t fork_supervisor(int sock, int other)
 	if (mid == 0) {
 		close(other);
 		if (fork() == 0)
-			supervisor_main(sock);
+			supervisor_main(sock, program);
 		_exit(0);
 	}
 	while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
@@ -122,21 +123,22 @@ static bool start(bool lean)
 	if (!one_table() || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return false;
 	sup = fork_supervisor(sv[1], sv[0]);
-	if (sup <= 0) {
+	/* Where Yama restricts ptrace to ancestors, let the supervisor read us. */
+	if (sup > 0)
+		(void)prctl(PR_SET_PTRACER, sup, 0, 0, 0);
+	if (sup <= 0 || handover_give(sv[0], sv[0], 0) != 0) {
 		close(sv[0]);
 		return false;
 	}
-	/* Where Yama restricts ptrace to ancestors, let the supervisor read us. */
-	(void)prctl(PR_SET_PTRACER, sup, 0, 0, 0);
 	bpf_init(&a);
 	lfd = listener_compile(&a, !lean) == 0 ? seccomp_install_listener(&a) : -1;
 	bpf_free(&a);
 	if (lfd >= 0) {
 		/*
-		 * Once the descriptor is in the socket it is the supervisor's;
-		 * if it dies before taking it, routed calls fail with ENOSYS.
+		 * If the supervisor dies before taking the descriptor, routed
+		 * calls fail with ENOSYS once it is closed here.
 		 */
-		ok = fdpass_send(sv[0], lfd, lean ? SUP_LEAN : SUP_FULL) == 0;
+		ok = handover_give(sv[0], lfd, lean ? SUP_LEAN : SUP_FULL) == 0;
 		close(lfd);
 	}
 	/* On failure the supervisor sees end of file and exits. */

@@ -39,6 +39,6 @@ CAPSICUM_HIDDEN bool sup_active(void);
 CAPSICUM_HIDDEN bool sup_limit(int fd, const struct fd_state *st);
 
 /* The supervisor's entry point, in the forked process; never returns. */
-CAPSICUM_HIDDEN _Noreturn void supervisor_main(int sock);
+CAPSICUM_HIDDEN _Noreturn void supervisor_main(int sock, pid_t program);
 
 #endif

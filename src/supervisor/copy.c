@@ -11,8 +11,7 @@
  * accept and accept4 on a restricted listener are copies too: FreeBSD
  * gives the new connection the listener's rights.  The supervisor accepts
  * on its own copy of the socket and places the connection in the slow
- * range; a blocking caller's wait is the worker's, bounded so that waiting
- * callers cannot take every worker.
+ * range; a blocking caller's wait is the worker's (block.h).
  *
  * Every other call on a slow number is judged by the filter the library
  * would have installed for it, on registers only, and then continues.
@@ -21,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdatomic.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -30,6 +28,7 @@
 
 #include "../arch/arch.h"
 #include "../rights/compile.h"
+#include "block.h"
 #include "route.h"
 #include "serve.h"
 #include "slow.h"
@@ -66,42 +65,26 @@ static int parse(const struct seccomp_data *d, struct copy *c)
 	return 0;
 }
 
-/* Workers that may wait in accept at once; the others keep serving. */
-#define MAX_ACCEPTING  16
-#define ACCEPT_POLL_MS 200
-
-static atomic_int accepting;
-
 /* Accept a connection on sock (ours) for the caller: the new descriptor, or -errno. */
 static int accept_for(struct target *t, int sock)
 {
-	int conn, fl = fcntl(sock, F_GETFL);
-	bool waited = false;
+	int conn, fl = fcntl(sock, F_GETFL), r = 0;
+	struct block b;
 
 	if (fl < 0)
 		return -errno;
+	block_start(&b, sock, SO_RCVTIMEO);
 	for (;;) {
-		struct pollfd pf = {sock, POLLIN, 0};
-
 		conn = accept4(sock, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (conn >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || (fl & O_NONBLOCK))
 			break;
-		if (!waited && atomic_fetch_add(&accepting, 1) >= MAX_ACCEPTING) {
-			atomic_fetch_sub(&accepting, 1);
-			return -EAGAIN;
-		}
-		waited = true;
-		/* A signal to the caller ends its call, and the notification. */
-		if (poll(&pf, 1, ACCEPT_POLL_MS) < 0 && errno != EINTR)
+		if ((r = block_wait(t, &b, sock, POLLIN)) < 0)
 			break;
-		if (!target_valid(t)) {
-			errno = EINTR;
-			break;
-		}
 	}
-	if (waited)
-		atomic_fetch_sub(&accepting, 1);
-	return conn >= 0 ? conn : -errno;
+	block_end(&b);
+	if (conn >= 0)
+		return conn;
+	return r < 0 ? r : -errno;
 }
 
 /* The peer's address for accept's out-arguments (addr, addrlen): 0 or -errno. */

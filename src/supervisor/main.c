@@ -29,7 +29,7 @@
 
 #include "client.h"
 #include "ctl.h"
-#include "fdpass.h"
+#include "handover.h"
 #include "serve.h"
 #include "slow.h"
 #include "target.h"
@@ -145,12 +145,12 @@ static int reset(int sock)
 	return s;
 }
 
-_Noreturn void supervisor_main(int sock)
+_Noreturn void supervisor_main(int sock, pid_t program)
 {
 	pid_t self = getpid();
 	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	char mode;
-	int s;
+	int s, probe;
 
 	/* First the pid, so that the program waits for nothing else. */
 	if (write(sock, &self, sizeof(self)) != sizeof(self))
@@ -163,7 +163,11 @@ _Noreturn void supervisor_main(int sock)
 		sizes.seccomp_notif = sizeof(struct seccomp_notif);
 	if (sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
 		sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
-	listener = fdpass_recv(s, &mode);
+	/* The probe: a program we cannot read gets no listener. */
+	if ((probe = handover_take(s, program, &mode)) < 0)
+		_exit(1);
+	close(probe);
+	listener = handover_take(s, program, &mode);
 	if (listener < 0 || (mode != SUP_FULL && mode != SUP_LEAN))
 		_exit(1);
 	slow_enable(mode == SUP_FULL);

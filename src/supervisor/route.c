@@ -8,6 +8,7 @@
  *	  signal                                     -> USER_NOTIF
  *	  prctl(CTL_PRCTL)                           -> USER_NOTIF
  *	  a copy                                     -> USER_NOTIF
+ *	  sendmsg, sendmmsg                          -> USER_NOTIF
  *	clone/unshare giving a process another table  -> ENOTCAPABLE
  *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
  *	a call with descriptor arguments (not lean):
@@ -38,6 +39,7 @@
 #define LOOKUP2(call, fd1, fd2)   {NR_##call, RK_LOOKUP, {fd1, fd2}, 1, 0}
 #define SIGNAL(call)              {NR_##call, RK_SIGNAL, {NO_ARG, NO_ARG}, NO_ARG, 0}
 #define COPY(call)                {NR_##call, RK_COPY, {NO_ARG, NO_ARG}, NO_ARG, 0}
+#define SEND(call)                {NR_##call, RK_SEND, {NO_ARG, NO_ARG}, NO_ARG, 0}
 
 const struct route routes[] = {
 	LOOKUP(openat, 0, 1), LOOKUP(openat2, 0, 1), LOOKUP(faccessat, 0, 1),
@@ -53,6 +55,7 @@ const struct route routes[] = {
 	SIGNAL(rt_tgsigqueueinfo),
 	{NR_prctl, RK_CTL, {NO_ARG, NO_ARG}, NO_ARG, 0},
 	COPY(dup), COPY(dup2), COPY(dup3), COPY(fcntl), COPY(accept), COPY(accept4),
+	SEND(sendmsg), SEND(sendmmsg),
 };
 /* clang-format on */
 
@@ -212,6 +215,7 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool sl
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;
 	case RK_SIGNAL:
+	case RK_SEND:
 		bpf_bind(a, notify);
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;

@@ -118,8 +118,8 @@ static int route_kind(const struct seccomp_data *d)
 		return RK_COPY;
 	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
 		return RK_LOOKUP;
-	if (route && route->kind == RK_SIGNAL)
-		return RK_SIGNAL;
+	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND))
+		return route->kind;
 	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
 		return RK_CTL;
 	return route_fd_args(d->nr) != 0 ? RK_SLOW : -1;
@@ -148,6 +148,9 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 			break;
 		case RK_COPY:
 			serve_copy(&t, &req->data, &r);
+			break;
+		case RK_SEND:
+			serve_send(&t, &req->data, &r);
 			break;
 		case RK_SLOW:
 			serve_slow(&t, &req->data, &r);

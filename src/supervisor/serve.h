@@ -10,7 +10,7 @@
 #include "target.h"
 
 struct reply {
-	bool done; /* answered already (ADDFD with SEND) */
+	bool done; /* answered already */
 	bool cont; /* let the kernel run the call: decided on registers only */
 	int64_t val;
 	int error; /* positive errno, or 0 */
@@ -20,6 +20,7 @@ CAPSICUM_HIDDEN void serve_lookup(struct target *t, const struct seccomp_data *d
 CAPSICUM_HIDDEN void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r);
 
 /* Answer one notification. */

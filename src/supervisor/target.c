@@ -279,6 +279,14 @@ int target_getfd(struct target *t, int fd)
 	return r < 0 ? -errno : r;
 }
 
+void target_signal(struct target *t, int sig)
+{
+	int p = pidfd(t);
+
+	if (p >= 0)
+		(void)syscall(SYS_pidfd_send_signal, p, sig, NULL, 0);
+}
+
 int target_read(struct target *t, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};

@@ -59,6 +59,13 @@ CAPSICUM_HIDDEN bool target_valid(const struct target *t);
 /* A copy of the caller's descriptor fd (close-on-exec), or -errno. */
 CAPSICUM_HIDDEN int target_getfd(struct target *t, int fd);
 
+/*
+ * Send sig to the calling thread (its process before Linux 6.9), as the
+ * kernel raises SIGPIPE; the thread pidfd was opened while the
+ * notification was pending, so it is the caller's even after the answer.
+ */
+CAPSICUM_HIDDEN void target_signal(struct target *t, int sig);
+
 /* Copy a NUL-terminated path of at most PATH_MAX bytes: 0 or -errno. */
 CAPSICUM_HIDDEN int target_read_path(struct target *t, uint64_t addr, char *buf);
 CAPSICUM_HIDDEN int target_read(struct target *t, uint64_t addr, void *buf, size_t len);
