@@ -6,6 +6,9 @@
  *	openat    openat + close of a file beneath a directory: native (no
  *	          filter) vs beneath a directory capability in capability mode
  *	          (performed by the supervisor); also fstatat
+ *	sendmsg   sendmsg of 64 bytes on a datagram socketpair (and recv), with
+ *	          and without a descriptor in SCM_RIGHTS: bare vs in capability
+ *	          mode (performed by the supervisor)
  *	enter     the latency of the first cap_enter() of a process: with the
  *	          supervisor started on the way, and kernel-only
  *	sandbox   a complete sandbox -- fork, limit the socket, cap_enter, one
@@ -42,13 +45,13 @@
 #define MAX_ROUNDS 1000
 #define BIG        4096
 
-enum kind { K_IO, K_OPENAT, K_ENTER, K_SANDBOX };
+enum kind { K_IO, K_OPENAT, K_SEND, K_ENTER, K_SANDBOX };
 
 struct config {
 	const char *group, *name;
 	enum kind kind;
 	bool capmode; /* K_IO, K_OPENAT: measured in capability mode */
-	int op;       /* K_IO: enum io_op; K_OPENAT: 0 openat, 1 fstatat */
+	int op; /* K_IO: enum io_op; K_OPENAT: 0 openat, 1 fstatat; K_SEND: descriptors sent */
 	bool kernel_only;
 	bool exec; /* K_SANDBOX: fork + exec baseline */
 	bool warm; /* K_SANDBOX: the measuring process already has a supervisor */
@@ -145,6 +148,46 @@ static double openat_loop(int op, int d)
 	return (now_ns() - t0) / (double)n;
 }
 
+/* sendmsg of 64 bytes carrying nfds descriptors (0 or 1), and its recvmsg. */
+static double send_loop(int nfds, const int *sv, int fd)
+{
+	char data[64] = {0}, in[64];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm, rcm;
+	struct iovec iov = {data, sizeof(data)}, riov = {in, sizeof(in)};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct msghdr rm = {.msg_iov = &riov, .msg_iovlen = 1};
+	long n = iters / 10;
+	double t0;
+
+	if (nfds) {
+		memset(&cm, 0, sizeof(cm));
+		m.msg_control = cm.b;
+		m.msg_controllen = sizeof(cm.b);
+		CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
+		CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
+		CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), &fd, sizeof(int));
+	}
+	t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		rm.msg_control = rcm.b;
+		rm.msg_controllen = sizeof(rcm.b);
+		if (sendmsg(sv[0], &m, 0) != (ssize_t)sizeof(data) ||
+		    recvmsg(sv[1], &rm, 0) != (ssize_t)sizeof(data))
+			die("sendmsg");
+		if (nfds) {
+			int got;
+
+			memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&rm)), sizeof(int));
+			close(got);
+		}
+	}
+	return (now_ns() - t0) / (double)n;
+}
+
 /* The round trip both sandboxes make: read one byte, answer it. */
 static int echo(int s)
 {
@@ -234,6 +277,17 @@ static double measure(const struct config *c)
 			die("cap_enter");
 		openat_loop(c->op, d);
 		return openat_loop(c->op, d);
+	case K_SEND: {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 ||
+		    (fd = open("/dev/null", O_RDONLY)) < 0)
+			die("socketpair");
+		if (c->capmode && cap_enter() != 0)
+			die("cap_enter");
+		send_loop(c->op, sv, fd);
+		return send_loop(c->op, sv, fd);
+	}
 	case K_ENTER:
 		if (c->kernel_only)
 			foreign_listener();
@@ -334,6 +388,11 @@ static void setup(void)
 	configs[nconfigs - 1].base = nconfigs - 3;
 	add((struct config){"openat", "fstatat", K_OPENAT, .op = 1}, false);
 	add((struct config){"openat", "fstatat", K_OPENAT, .op = 1, .capmode = true}, true);
+	add((struct config){"sendmsg", "sendmsg + recvmsg, 64 B", K_SEND}, false);
+	add((struct config){"sendmsg", "sendmsg + recvmsg, 64 B", K_SEND, .capmode = true}, true);
+	add((struct config){"sendmsg", "same, one descriptor", K_SEND, .op = 1}, false);
+	add((struct config){"sendmsg", "same, one descriptor", K_SEND, .op = 1, .capmode = true},
+	    true);
 	add((struct config){"enter", "cap_enter", K_ENTER, .kernel_only = true}, false);
 	add((struct config){"enter", "cap_enter", K_ENTER}, true);
 	add((struct config){"sandbox", "fork + exec + round trip", K_SANDBOX, .exec = true}, false);
