@@ -45,3 +45,8 @@ void capsicum_unlock(void)
 {
 	release();
 }
+
+void capsicum_lock_reset(void)
+{
+	reinit();
+}

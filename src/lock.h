@@ -12,4 +12,7 @@
 CAPSICUM_HIDDEN void capsicum_lock(void);
 CAPSICUM_HIDDEN void capsicum_unlock(void);
 
+/* In a child made by clone() while the lock was held: a fresh, free lock. */
+CAPSICUM_HIDDEN void capsicum_lock_reset(void);
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <sys/caprights.h>
@@ -32,6 +33,15 @@
 #endif
 #ifndef ENOTCAP
 #define ENOTCAP ENOTCAPABLE
+#endif
+
+/*
+ * shm_open(SHM_ANON, O_RDWR, 0): an anonymous shared memory object, the
+ * kind capability mode allows.  FreeBSD defines it in <sys/mman.h>; on
+ * Linux it is here, and libcapsicum's shm_open() understands it.
+ */
+#ifndef SHM_ANON
+#define SHM_ANON ((char *)1)
 #endif
 
 /* fcntl(2) commands a descriptor may be limited to (FreeBSD bit values). */
@@ -83,6 +93,14 @@ int cap_fcntls_get(int fd, uint32_t *fcntlrightsp);
 int cap_enter(void);
 int cap_getmode(unsigned int *modep);
 bool cap_sandboxed(void);
+
+/*
+ * bind(2) and connect(2) for a unix socket path relative to a directory
+ * descriptor (CAP_BINDAT, CAP_CONNECTAT): FreeBSD declares them in
+ * <sys/socket.h>; see bindat(2).
+ */
+int bindat(int fd, int s, const struct sockaddr *addr, socklen_t addrlen);
+int connectat(int fd, int s, const struct sockaddr *name, socklen_t namelen);
 
 #ifdef __cplusplus
 }

@@ -77,8 +77,14 @@ const struct cm_rule cm_rules[] = {
 	ALLOW(fchmod), ALLOW(fchown), ALLOW(fgetxattr), ALLOW(fsetxattr), ALLOW(flistxattr),
 	ALLOW(fremovexattr), ALLOW(sendfile), ALLOW(copy_file_range), ALLOW(splice),
 	ALLOW(tee), ALLOW(vmsplice), ALLOW(cachestat),
-	/* F_SETOWN names a process or group to receive SIGIO. */
-	DENY_IF(fcntl, CT_IN, 1, F_SETOWN, F_SETOWN_EX), ALLOW(fcntl),
+	/*
+	 * F_SETOWN names a process or group to receive SIGIO: the caller's
+	 * own process only, which the supervisor checks (a process
+	 * descriptor's child arms itself so, pdfork.c).  F_SETOWN_EX keeps
+	 * its target in memory.
+	 */
+	{NR_fcntl, CT_EQ, 1, CM_ROUTE, 1, 0, {F_SETOWN}, RK_SIGNAL},
+	DENY_IF(fcntl, CT_EQ, 1, F_SETOWN_EX), ALLOW(fcntl),
 	/* Terminal input injection, console redirection, line disciplines,
 	 * namespace descriptors, seccomp's descriptor injection. */
 	DENY_IF(ioctl, CT_IN, 1, TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSCTTY,

@@ -14,14 +14,21 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "../procdesc/procdesc.h"
+
+/* A process descriptor is a socket underneath: FreeBSD's stat for it (procdesc.h). */
 int fstat(int fd, struct stat *sb)
 {
-	return (int)syscall(SYS_fstat, fd, sb);
+	int r = (int)syscall(SYS_fstat, fd, sb);
+
+	if (r == 0 && S_ISSOCK(sb->st_mode))
+		pd_fix_stat(fd, sb);
+	return r;
 }
 
 int fstat64(int fd, struct stat64 *sb)
 {
-	return (int)syscall(SYS_fstat, fd, sb);
+	return fstat(fd, (struct stat *)sb);
 }
 
 /* Out of line: libc declares fstatat's path nonnull, callers may pass NULL. */
@@ -33,7 +40,7 @@ __attribute__((noinline)) static int is_empty(const char *path)
 int fstatat(int dirfd, const char *path, struct stat *sb, int flags)
 {
 	if (dirfd >= 0 && (flags & AT_EMPTY_PATH) && is_empty(path))
-		return (int)syscall(SYS_fstat, dirfd, sb);
+		return fstat(dirfd, sb);
 	return (int)syscall(SYS_newfstatat, dirfd, path, sb, flags);
 }
 

@@ -15,6 +15,7 @@
 #include <sys/capsicum.h>
 
 #include "../lock.h"
+#include "../procdesc/procdesc.h"
 #include "../seccomp/install.h"
 #include "../supervisor/client.h"
 #include "compile.h"
@@ -117,6 +118,7 @@ static int narrow_rights(const struct fd_state *cur, struct fd_state *next, cons
 int cap_rights_limit(int fd, const cap_rights_t *rights)
 {
 	cap_rights_t copy;
+	int r;
 
 	if (rights == NULL) {
 		errno = EFAULT;
@@ -125,6 +127,11 @@ int cap_rights_limit(int fd, const cap_rights_t *rights)
 	copy = *rights;
 	if (CAPVER(&copy) != CAP_RIGHTS_VERSION_00 || !cap_rights_is_valid(&copy)) {
 		errno = EINVAL;
+		return -1;
+	}
+	/* A process descriptor's pidfd first: never wider than the descriptor. */
+	if ((r = pd_limit(fd, &copy)) != 0) {
+		errno = -r;
 		return -1;
 	}
 	return change_state(fd, narrow_rights, &copy);

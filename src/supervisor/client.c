@@ -158,6 +158,11 @@ static void forked(void)
 	errno = saved;
 }
 
+void sup_child(void)
+{
+	forked();
+}
+
 static void register_forked(void)
 {
 	pthread_atfork(NULL, NULL, forked);

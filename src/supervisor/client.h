@@ -38,6 +38,12 @@ CAPSICUM_HIDDEN bool sup_active(void);
  */
 CAPSICUM_HIDDEN bool sup_limit(int fd, const struct fd_state *st);
 
+/*
+ * In a child made without fork() (pdfork's clone): what the fork handler
+ * does, letting the supervisor meet the child at once.
+ */
+CAPSICUM_HIDDEN void sup_child(void);
+
 /* The supervisor's entry point, in the forked process; never returns. */
 CAPSICUM_HIDDEN _Noreturn void supervisor_main(int sock, pid_t program);
 

@@ -38,6 +38,13 @@ enum ctl_op {
 	 * takes the parent's slow states (slow.h).  -> 0.
 	 */
 	CTL_FORKED = 3,
+	/*
+	 * (dirfd | socket << 32, struct sockaddr_un *, its length): bind the
+	 * socket to the path beneath the directory (bindat), or connect it
+	 * (connectat).  -> 0.
+	 */
+	CTL_BINDAT = 4,
+	CTL_CONNECTAT = 5,
 };
 
 /* The supervisor's modes, the byte that comes with the listener. */

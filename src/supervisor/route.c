@@ -7,7 +7,7 @@
  *	          any dirfd slot not AT_FDCWD        -> USER_NOTIF
  *	  signal                                     -> USER_NOTIF
  *	  prctl(CTL_PRCTL)                           -> USER_NOTIF
- *	  a copy                                     -> USER_NOTIF
+ *	  a copy, fcntl(F_SETOWN)                    -> USER_NOTIF
  *	  sendmsg, sendmmsg                          -> USER_NOTIF
  *	clone/unshare giving a process another table  -> ENOTCAPABLE
  *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
@@ -209,6 +209,7 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool sl
 			bpf_ld(a, SD_ARG_LO(1));
 			bpf_jmp_far(a, BPF_JEQ, F_DUPFD, true, notify);
 			bpf_jmp_far(a, BPF_JEQ, F_DUPFD_CLOEXEC, true, notify);
+			bpf_jmp_far(a, BPF_JEQ, F_SETOWN, true, notify);
 			bpf_ret(a, SECCOMP_RET_ALLOW);
 		}
 		bpf_bind(a, notify);

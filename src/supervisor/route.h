@@ -7,7 +7,8 @@
  *
  *	lookups with a directory descriptor (not AT_FDCWD) in any dirfd slot,
  *	  unless the path pointer is NULL where NULL means "the descriptor"
- *	signals: the target must be the caller's own process in capability mode
+ *	signals, and fcntl(F_SETOWN) (a SIGIO target): the target must be the
+ *	  caller's own process in capability mode
  *	prctl(CTL_PRCTL, ...): the library's control requests
  *	copies (dup, dup2, dup3, F_DUPFD, F_DUPFD_CLOEXEC) of any descriptor,
  *	  and accept/accept4 on any socket: a limited one's copy, or its

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,7 +31,17 @@ void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *
 {
 	pid_t tgid, tid;
 
-	if (!t->capmode) {
+	if (d->nr == NR_fcntl) {
+		/* F_SETOWN: a slow-range descriptor is judged first, as any call on it. */
+		serve_slow(t, d, r);
+		if (!r->cont || !t->capmode)
+			return;
+		r->cont = false;
+		if (arg_int(d, 2) == 0) {
+			r->cont = true; /* no owner */
+			return;
+		}
+	} else if (!t->capmode) {
 		r->cont = true;
 		return;
 	}
@@ -38,8 +49,8 @@ void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = ESRCH;
 		return;
 	}
-	/* tkill names a thread; the others a thread group first */
-	if (arg_int(d, 0) == (d->nr == NR_tkill ? tid : tgid))
+	/* tkill names a thread; F_SETOWN a process; the others a thread group first */
+	if (arg_int(d, d->nr == NR_fcntl ? 2 : 0) == (d->nr == NR_tkill ? tid : tgid))
 		r->cont = true;
 	else
 		r->error = ECAPMODE;
@@ -99,6 +110,10 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 		slow_meet(t);
 		r->val = 0;
 		break;
+	case CTL_BINDAT:
+	case CTL_CONNECTAT:
+		serve_sockat(t, d, r);
+		break;
 	default:
 		r->error = EINVAL;
 		break;
@@ -116,6 +131,8 @@ static int route_kind(const struct seccomp_data *d)
 
 	if (route && route->kind == RK_COPY && route_is_copy(d))
 		return RK_COPY;
+	if (d->nr == NR_fcntl && (uint32_t)d->args[1] == F_SETOWN)
+		return RK_SIGNAL;
 	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
 		return RK_LOOKUP;
 	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND))

@@ -1,0 +1,161 @@
+/* pdgetpid, pdkill, pdwait4, pdwait (procdesc.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <sys/capsicum.h>
+#include <sys/procdesc.h>
+
+#include "procdesc.h"
+
+/*
+ * FreeBSD's order: the right first (ENOTCAPABLE, EBADF if fd is not
+ * open), then the type (EBADF for anything but a process descriptor).
+ */
+static int get(int fd, uint64_t right, struct pd *p)
+{
+	cap_rights_t r;
+
+	if (cap_rights_get(fd, &r) != 0)
+		return -errno;
+	if (!cap_rights_is_set(&r, right))
+		return -ENOTCAPABLE;
+	return pd_lookup(fd, p) ? 0 : -EBADF;
+}
+
+static int fail(int err)
+{
+	errno = -err;
+	return -1;
+}
+
+int pdgetpid(int fd, pid_t *pidp)
+{
+	struct pd p;
+	int r = get(fd, CAP_PDGETPID, &p);
+
+	if (r != 0)
+		return fail(r);
+	*pidp = p.pid;
+	return 0;
+}
+
+/*
+ * A descriptor this process did not make has no pidfd of ours: open one
+ * by pid, and trust it only if the child was still running afterwards
+ * (C is open while it lives), so that the pid was not reused meanwhile.
+ */
+static int open_pidfd(const struct pd *p)
+{
+	struct pollfd pf = {p->fd, POLLHUP, 0};
+	int pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+
+	if (pidfd < 0)
+		return -errno;
+	if (poll(&pf, 1, 0) != 0) {
+		close(pidfd);
+		return -ESRCH;
+	}
+	return pidfd;
+}
+
+int pdkill(int fd, int signum)
+{
+	struct pd p;
+	int r = get(fd, CAP_PDKILL, &p), pidfd;
+
+	if (r != 0)
+		return fail(r);
+	if (signum < 0 || signum >= NSIG)
+		return fail(-EINVAL);
+	pidfd = p.pidfd >= 0 ? p.pidfd : open_pidfd(&p);
+	if (pidfd < 0)
+		return fail(pidfd);
+	r = (int)syscall(SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0 ? 0 : -errno;
+	if (p.pidfd < 0)
+		close(pidfd);
+	return r == 0 ? 0 : fail(r);
+}
+
+/* waitid on the child: the pidfd when ours, else the pid (ECHILD unless our child). */
+static int wait_child(const struct pd *p, siginfo_t *si, int options, struct rusage *ru)
+{
+	long r;
+
+	memset(si, 0, sizeof(*si));
+	if (p->pidfd >= 0)
+		r = syscall(SYS_waitid, PD_P_PIDFD, p->pidfd, si, options | __WALL, ru);
+	else
+		r = syscall(SYS_waitid, P_PID, p->pid, si, options | __WALL, ru);
+	if (r != 0)
+		return -errno;
+	if (si->si_pid != 0 && !(options & WNOWAIT) &&
+	    (si->si_code == CLD_EXITED || si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED))
+		pd_reaped(p->pid);
+	return 0;
+}
+
+/* A wait(2) status from waitid's report. */
+static int status_of(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED:
+		return (si->si_status & 0xff) << 8;
+	case CLD_KILLED:
+		return si->si_status & 0x7f;
+	case CLD_DUMPED:
+		return (si->si_status & 0x7f) | 0x80;
+	case CLD_STOPPED:
+	case CLD_TRAPPED:
+		return ((si->si_status & 0xff) << 8) | 0x7f;
+	case CLD_CONTINUED:
+		return 0xffff;
+	default:
+		return 0;
+	}
+}
+
+pid_t pdwait4(int fd, int *status, int options, struct rusage *rusage)
+{
+	struct pd p;
+	siginfo_t si;
+	int r = get(fd, CAP_PDWAIT, &p);
+
+	if (r != 0)
+		return fail(r);
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+		return fail(-EINVAL);
+	if (rusage)
+		memset(rusage, 0, sizeof(*rusage));
+	if ((r = wait_child(&p, &si, WEXITED | options, rusage)) != 0)
+		return fail(r);
+	if (si.si_pid != 0 && status)
+		*status = status_of(&si);
+	return si.si_pid;
+}
+
+int pdwait(int fd, int *status, int options, struct __wrusage *wrusage, siginfo_t *info)
+{
+	struct pd p;
+	siginfo_t si;
+	int r = get(fd, CAP_PDWAIT, &p);
+
+	if (r != 0)
+		return fail(r);
+	if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT))
+		return fail(-EINVAL);
+	if (wrusage)
+		memset(wrusage, 0, sizeof(*wrusage));
+	if ((r = wait_child(&p, &si, options, wrusage ? &wrusage->wru_self : NULL)) != 0)
+		return fail(r);
+	if (info)
+		*info = si;
+	if (si.si_pid != 0 && status)
+		*status = status_of(&si);
+	return si.si_pid;
+}

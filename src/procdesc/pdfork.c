@@ -1,0 +1,162 @@
+/*
+ * pdfork(2): a child named by a descriptor (procdesc.h).
+ *
+ * The child is made by a raw clone(CLONE_PIDFD) with no exit signal:
+ * glibc's fork() would give it SIGCHLD, and nothing else gives a child
+ * that wait(-1) does not see.  So pthread_atfork handlers do not run, and
+ * in a multithreaded program the child may use only async-signal-safe
+ * functions until it calls exec, as POSIX says of fork() (DEVIATIONS.md).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <sys/capsicum.h>
+#include <sys/procdesc.h>
+
+#include "../lock.h"
+#include "../supervisor/client.h"
+#include "procdesc.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+/* Where the child keeps C: out of the way of the numbers programs dup2 onto. */
+#define C_FLOOR 1000
+
+/*
+ * glibc keeps each thread's ID in its thread descriptor and fork() updates
+ * it in the child; a raw clone does not, and locks taken in the child
+ * would carry the parent's ID.  The slot is found once, as the only word
+ * of the descriptor's first 2 KiB that holds the thread's ID; if there is
+ * not exactly one, the child is left as it is.
+ */
+static pid_t *tid_slot(void)
+{
+	char *self = (char *)pthread_self();
+	pid_t tid = (pid_t)syscall(SYS_gettid), *found = NULL;
+
+	for (size_t off = 0; off < 2048; off += sizeof(pid_t)) {
+		pid_t v;
+
+		memcpy(&v, self + off, sizeof(v));
+		if (v != tid)
+			continue;
+		if (found)
+			return NULL;
+		found = (pid_t *)(void *)(self + off);
+	}
+	return found;
+}
+
+/*
+ * In the child: keep C across exec, and arm it so that the last close of
+ * D kills this process.  A child that cannot arm itself must not run.
+ */
+static void child(int d, int c, int flags, pid_t *slot)
+{
+	int fl, k;
+
+	if (slot)
+		*slot = (pid_t)syscall(SYS_gettid);
+	capsicum_lock_reset();
+	pd_child_reset();
+	close(d);
+	k = fcntl(c, F_DUPFD, C_FLOOR);
+	if (k < 0)
+		k = fcntl(c, F_DUPFD, 3);
+	if (k < 0)
+		raise(SIGKILL);
+	close(c);
+	if (!(flags & PD_DAEMON)) {
+		struct pollfd pf = {k, POLLHUP, 0};
+
+		if (fcntl(k, F_SETSIG, SIGKILL) != 0 || fcntl(k, F_SETOWN, getpid()) != 0 ||
+		    (fl = fcntl(k, F_GETFL)) < 0 || fcntl(k, F_SETFL, fl | O_ASYNC) != 0)
+			raise(SIGKILL);
+		/* D closed before C was armed: no event will come. */
+		if (poll(&pf, 1, 0) != 0)
+			raise(SIGKILL);
+	}
+	sup_child();
+}
+
+static int fail(int d, int c, int err)
+{
+	close(d);
+	close(c);
+	errno = err;
+	return -1;
+}
+
+pid_t pdfork(int *fdp, int flags)
+{
+	int sv[2], pidfd = -1, mark = PD_MARK, err;
+	unsigned mode = 0;
+	pid_t *slot;
+	long pid;
+
+	if (flags & ~PD_ALLOWED_AT_FORK) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fdp == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	/* FreeBSD: a daemon child cannot be made in capability mode. */
+	if ((flags & PD_DAEMON) && cap_getmode(&mode) == 0 && mode) {
+		errno = ECAPMODE;
+		return -1;
+	}
+	pd_sweep();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	/*
+	 * D is shut for writing (nothing but the hang-up ever reaches C) and
+	 * marked.  C's owner must be settable: in capability mode without a
+	 * supervisor it is not, and the child could not be armed.
+	 */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, &mark, sizeof(mark)) != 0 ||
+	    shutdown(sv[0], SHUT_WR) != 0 || fcntl(sv[1], F_SETOWN, getpid()) != 0)
+		return fail(sv[0], sv[1], errno);
+	capsicum_lock();
+	pd_lock();
+	slot = tid_slot();
+	pid = syscall(SYS_clone, CLONE_PIDFD, 0L, &pidfd, 0L, 0L);
+	if (pid == 0) {
+		child(sv[0], sv[1], flags, slot);
+		return 0;
+	}
+	err = errno;
+	pd_unlock();
+	capsicum_unlock();
+	if (pid < 0)
+		return fail(sv[0], sv[1], err);
+	close(sv[1]);
+	err = setsockopt(sv[0], SOL_SOCKET, SO_RCVLOWAT, &(int){(int)pid}, sizeof(int)) != 0 ? errno
+	                                                                                     : 0;
+	if (err == 0 && !(flags & PD_CLOEXEC) && fcntl(sv[0], F_SETFD, 0) != 0)
+		err = errno;
+	if (err == 0)
+		err = -pd_add(sv[0], (pid_t)pid, pidfd);
+	if (err != 0) {
+		/* Closing D kills the child; reap it. */
+		close(sv[0]);
+		(void)syscall(SYS_waitid, PD_P_PIDFD, pidfd, NULL, WEXITED | __WALL, NULL);
+		close(pidfd);
+		errno = err;
+		return -1;
+	}
+	*fdp = sv[0];
+	return (pid_t)pid;
+}

@@ -1,0 +1,73 @@
+/*
+ * Process descriptors (pdfork(2)), emulated on Linux before 7.1.
+ *
+ * The descriptor is one end (D) of a unix stream socketpair; the child
+ * holds the other end (C) and has armed it so that the kernel sends it
+ * SIGKILL when D's open file description goes away -- the last close, in
+ * whatever process held the last copy (F_SETOWN to itself, F_SETSIG
+ * SIGKILL, O_ASYNC: the peer's close is a POLL_HUP event on C).  The
+ * child's exit closes C, so D polls POLLHUP.  D is shut for writing
+ * before the child arms C: nothing can ever arrive on C but the hang-up.
+ * The child is made by clone(CLONE_PIDFD) with no exit signal: no
+ * SIGCHLD, and wait(-1) does not see it.
+ *
+ * The creating process keeps the pidfd in a table, by D's number and
+ * identity; children made by fork inherit it.  A process that got D by
+ * exec or SCM_RIGHTS finds the child's pid in D itself (SO_RCVLOWAT) and
+ * D's mark (SO_PEEK_OFF).
+ */
+#ifndef CAPSICUM_PROCDESC_H
+#define CAPSICUM_PROCDESC_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <sys/caprights.h>
+
+#include "../internal.h"
+
+/* Linux 5.4; glibc's headers name it in an enum only from 2.36. */
+#define PD_P_PIDFD 3
+
+/* D's mark: SO_PEEK_OFF of a process descriptor ("pdfd"). */
+#define PD_MARK 0x70646664
+
+struct pd {
+	int fd; /* D's number, -1 once it no longer holds D */
+	dev_t dev;
+	ino_t ino;
+	pid_t pid;
+	int pidfd; /* -1 for a descriptor this process did not make */
+	bool reaped;
+};
+
+/* Whether fd holds a process descriptor; fills *out (pidfd -1 if not ours). */
+CAPSICUM_HIDDEN bool pd_lookup(int fd, struct pd *out);
+
+/* Record D (fd), made by this process for child pid with pidfd. */
+CAPSICUM_HIDDEN int pd_add(int fd, pid_t pid, int pidfd);
+
+/* The child pid has been waited for. */
+CAPSICUM_HIDDEN void pd_reaped(pid_t pid);
+
+/* Reap children whose descriptors are all closed and who have exited. */
+CAPSICUM_HIDDEN void pd_sweep(void);
+
+/* A process descriptor's stat as FreeBSD gives it, from the socket's (fstat). */
+CAPSICUM_HIDDEN void pd_fix_stat(int fd, struct stat *sb);
+
+/*
+ * Before fd is limited to rights: if it is a process descriptor of ours,
+ * limit the pidfd behind it to what rights allow (CAP_PDKILL, CAP_PDWAIT),
+ * so that the pidfd is no way around the limit.  0 or -errno.
+ */
+CAPSICUM_HIDDEN int pd_limit(int fd, const cap_rights_t *rights);
+
+/* The table's lock, and its state in a child made by clone while it was held. */
+CAPSICUM_HIDDEN void pd_lock(void);
+CAPSICUM_HIDDEN void pd_unlock(void);
+CAPSICUM_HIDDEN void pd_child_reset(void);
+
+#endif
