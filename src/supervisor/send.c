@@ -21,7 +21,7 @@
  * piece is out and the next would wait, the call returns the count sent
  * so far (the kernel would wait for the rest): a caller whose wait ends by
  * a signal would send it all again.  EPIPE raises SIGPIPE in the calling
- * thread, as the kernel does, after the answer.
+ * thread, as the kernel does (raise_sigpipe).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -105,8 +105,9 @@ static int read_name(struct target *t, struct message *m)
 	}
 	if (t->capmode)
 		return -ECAPMODE;
+	/* As the kernel: a longer name is cut to the largest address. */
 	if (m->h.msg_namelen > sizeof(m->name))
-		return -EINVAL;
+		m->h.msg_namelen = sizeof(m->name);
 	if (target_read(t, (uintptr_t)m->h.msg_name, &m->name, m->h.msg_namelen) != 0)
 		return -EFAULT;
 	m->h.msg_name = &m->name;
@@ -152,11 +153,17 @@ static int read_control(struct target *t, struct message *m)
 	if (target_read(t, (uintptr_t)m->h.msg_control, m->control, len) != 0)
 		return -EFAULT;
 	m->h.msg_control = m->control;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m->h); c; c = CMSG_NXTHDR(&m->h, c)) {
+	/*
+	 * Walk the headers exactly as the kernel will walk this very buffer
+	 * (for_each_cmsghdr, CMSG_OK): a header it reads and this loop skipped
+	 * would carry numbers of the supervisor's own table.
+	 */
+	for (size_t off = 0; off + sizeof(struct cmsghdr) <= len;
+	     off += CMSG_ALIGN(((struct cmsghdr *)(void *)(m->control + off))->cmsg_len)) {
+		struct cmsghdr *c = (struct cmsghdr *)(void *)(m->control + off);
 		int err = 0;
 
-		if (c->cmsg_len < sizeof(*c) ||
-		    c->cmsg_len > len - (size_t)((char *)c - m->control))
+		if (c->cmsg_len < sizeof(*c) || c->cmsg_len > len - off)
 			return -EINVAL;
 		if (c->cmsg_level != SOL_SOCKET)
 			continue;
@@ -329,6 +336,46 @@ static ssize_t send_many(struct target *t, int sock, const struct seccomp_data *
 	return i > 0 ? (ssize_t)i : r;
 }
 
+/* Whether the caller's thread has a handler for sig (SigCgt in its status). */
+static bool caught(const struct target *t, int sig)
+{
+	char path[64], buf[4096], *line;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	if ((line = strstr(buf, "\nSigCgt:")) == NULL)
+		return true;
+	return (strtoull(line + 8, NULL, 16) >> (sig - 1)) & 1;
+}
+
+/*
+ * SIGPIPE, as the kernel raises it with EPIPE.  A signal that would end
+ * the process (or is ignored, or blocked) is sent while the caller still
+ * waits: it dies before its call returns, as it would.  One it handles
+ * would interrupt that wait and restart the call, so it is sent after the
+ * answer: the handler runs just after the call returns (DEVIATIONS.md).
+ */
+static void raise_sigpipe(struct target *t, struct reply *r)
+{
+	struct seccomp_notif_resp resp = {.id = t->id, .error = -EPIPE};
+
+	if (!caught(t, SIGPIPE)) {
+		target_signal(t, SIGPIPE);
+		return;
+	}
+	(void)ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	target_signal(t, SIGPIPE);
+	r->done = true;
+}
+
 void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
 	int sock, flags = (int)d->args[d->nr == NR_sendmsg ? 2 : 3];
@@ -350,11 +397,6 @@ void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r)
 		return;
 	}
 	r->error = (int)-res;
-	if (res == -EPIPE && !(flags & MSG_NOSIGNAL)) {
-		struct seccomp_notif_resp resp = {.id = t->id, .error = -EPIPE};
-
-		(void)ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-		target_signal(t, SIGPIPE);
-		r->done = true;
-	}
+	if (res == -EPIPE && !(flags & MSG_NOSIGNAL))
+		raise_sigpipe(t, r);
 }
