@@ -1048,6 +1048,127 @@ START_TEST(capset_in_capability_mode_drops_supervisor_authority)
 }
 END_TEST
 
+/*
+ * The supervisor keeps each caller thread's pidfd and /proc status open
+ * between requests (target.c); what it reads through them must still be
+ * read anew.  Many requests first, so that every worker keeps this
+ * thread's handles, then the change, then many again.
+ */
+START_TEST(credentials_read_anew_after_many_requests)
+{
+	char path[PATH_MAX];
+	int t = test_dir(path), w = sub(t, "w"), fd;
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2] = {{0, 0, 0}, {0, 0, 0}};
+	struct stat sb;
+
+	if (geteuid() != 0)
+		return;
+	put(w, "nobodys", "NOBODY", 0600);
+	ck_assert_int_eq(fchownat(w, "nobodys", 65534, 65534, 0), 0);
+	ENTER();
+	assert_supervised();
+	umask(022);
+	for (int i = 0; i < 64; i++) {
+		ck_assert_int_ge(fd = openat(w, "nobodys", O_RDONLY), 0);
+		close(fd);
+	}
+	umask(077);
+	ck_assert_int_ge(fd = openat(w, "created", O_CREAT | O_WRONLY, 0666), 0);
+	close(fd);
+	ck_assert_int_eq(syscall(SYS_newfstatat, w, "created", &sb, 0), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(syscall(SYS_capset, &h, data), 0);
+	for (int i = 0; i < 64; i++)
+		ck_assert_fails(openat(w, "nobodys", O_RDONLY), EACCES);
+}
+END_TEST
+
+struct reuse_arg {
+	int dir;
+	pid_t tid;
+	int opened, failed;
+};
+
+static void *open_as_thread(void *arg)
+{
+	struct reuse_arg *a = arg;
+	int fd;
+
+	a->tid = (pid_t)syscall(SYS_gettid);
+	for (int i = 0; i < 32; i++) {
+		if ((fd = openat(a->dir, "f", O_RDONLY)) >= 0) {
+			a->opened++;
+			close(fd);
+		} else {
+			a->failed = errno;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A thread served many times exits and a new thread gets its ID (set with
+ * ns_last_pid by a helper outside capability mode): the handles kept for
+ * the old thread name nobody now, and the new thread is served as itself.
+ * Other processes on the machine may take the ID first; then the try is
+ * repeated, and a machine too busy for it proves nothing either way.
+ */
+START_TEST(thread_id_reused_after_many_requests)
+{
+	char path[PATH_MAX];
+	int t = test_dir(path), w = sub(t, "w"), req[2], ack[2], reused = 0;
+	pid_t helper;
+
+	if (geteuid() != 0 || access("/proc/sys/kernel/ns_last_pid", W_OK) != 0)
+		return;
+	put(w, "f", "F", 0644);
+	ck_assert_int_eq(pipe(req), 0);
+	ck_assert_int_eq(pipe(ack), 0);
+	ck_assert_int_ge(helper = fork(), 0);
+	if (helper == 0) {
+		pid_t want;
+
+		close(req[1]);
+		close(ack[0]);
+		while (read(req[0], &want, sizeof(want)) == sizeof(want)) {
+			char buf[32];
+			int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY), n;
+
+			n = snprintf(buf, sizeof(buf), "%d", (int)want - 1);
+			if (fd < 0 || write(fd, buf, (size_t)n) != n)
+				_exit(1);
+			close(fd);
+			if (write(ack[1], &want, sizeof(want)) != sizeof(want))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(req[0]);
+	close(ack[1]);
+	ENTER();
+	assert_supervised();
+	for (int attempt = 0; attempt < 20 && !reused; attempt++) {
+		struct reuse_arg first = {.dir = w}, second = {.dir = w};
+		pthread_t th;
+		pid_t got;
+
+		ck_assert_int_eq(pthread_create(&th, NULL, open_as_thread, &first), 0);
+		ck_assert_int_eq(pthread_join(th, NULL), 0);
+		ck_assert_int_eq(first.opened, 32);
+		ck_assert_int_eq(write(req[1], &first.tid, sizeof(first.tid)), sizeof(first.tid));
+		ck_assert_int_eq(read(ack[0], &got, sizeof(got)), sizeof(got));
+		ck_assert_int_eq(pthread_create(&th, NULL, open_as_thread, &second), 0);
+		ck_assert_int_eq(pthread_join(th, NULL), 0);
+		ck_assert_msg(second.opened == 32, "opened %d of 32, errno %d", second.opened,
+		              second.failed);
+		reused = second.tid == first.tid;
+	}
+	close(req[1]);
+	ck_assert_int_eq(waitpid(helper, NULL, 0), helper);
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);
@@ -1401,6 +1522,8 @@ static Suite *make_suite(void)
 	tcase_add_test(creds, setuid_in_capability_mode_drops_supervisor_authority);
 	tcase_add_test(creds, capset_in_capability_mode_drops_supervisor_authority);
 	tcase_add_test(creds, user_namespace_root_gets_supervisor_root);
+	tcase_add_test(creds, credentials_read_anew_after_many_requests);
+	tcase_add_test(creds, thread_id_reused_after_many_requests);
 	tcase_add_test(sup, supervisor_out_of_reach);
 	tcase_add_test(sup, signals_only_to_oneself);
 	tcase_add_test(sup, results_respect_page_protection);

@@ -56,6 +56,21 @@ static struct seccomp_notif_sizes sizes;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int idle, total;
 
+/*
+ * At most RECEIVERS workers wait in NOTIF_RECV; the other idle ones wait
+ * on recv_turn.  The kernel wakes every worker waiting in NOTIF_RECV for
+ * each notification, and all but one find nothing and sleep again: with
+ * the eight or more workers a busy program grows, that was most of the
+ * supervisor's time.  Three keep a caller's next request from waiting for
+ * the worker that is still finishing its last one; a parked worker is
+ * woken when the last receiver takes a request, so someone always waits
+ * for the next one while any worker is idle, and a stuck request holds
+ * one worker as before.
+ */
+#define RECEIVERS 3
+static pthread_cond_t recv_turn = PTHREAD_COND_INITIALIZER;
+static int receiving, parked;
+
 static int spawn_worker(void);
 
 static void *worker(void *arg)
@@ -68,12 +83,26 @@ static void *worker(void *arg)
 		_exit(1);
 	for (;;) {
 		bool grow;
+		int got;
 
 		memset(req, 0, sizes.seccomp_notif);
 		memset(resp, 0, sizes.seccomp_notif_resp);
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0) {
+		pthread_mutex_lock(&pool_lock);
+		while (receiving >= RECEIVERS) {
+			parked++;
+			pthread_cond_wait(&recv_turn, &pool_lock);
+			parked--;
+		}
+		receiving++;
+		pthread_mutex_unlock(&pool_lock);
+		got = ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0 ? 0 : errno;
+		pthread_mutex_lock(&pool_lock);
+		if (--receiving == 0 && parked > 0)
+			pthread_cond_signal(&recv_turn);
+		grow = got == 0 && --idle == 0 && total < MAX_WORKERS;
+		pthread_mutex_unlock(&pool_lock);
+		if (got != 0) {
 			struct pollfd p = {listener, 0, 0};
-			int e = errno;
 
 			/*
 			 * ENOENT: the caller went away, or, once the last
@@ -81,13 +110,10 @@ static void *worker(void *arg)
 			 */
 			if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
 				_exit(0);
-			if (e == EINTR || e == ENOENT)
+			if (got == EINTR || got == ENOENT)
 				continue;
 			_exit(1);
 		}
-		pthread_mutex_lock(&pool_lock);
-		grow = --idle == 0 && total < MAX_WORKERS;
-		pthread_mutex_unlock(&pool_lock);
 		if (grow)
 			(void)spawn_worker(); /* without it, the others still serve */
 		serve(listener, req, resp);

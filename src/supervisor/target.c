@@ -46,19 +46,29 @@ struct pidfd_info_ {
 static bool self_unprivileged;
 static uint32_t self_ids[8];
 
+/* The whole of an open /proc status file, from its start: 0 or -errno. */
+static int read_status_fd(int fd, char *buf, size_t size)
+{
+	ssize_t n = 0, total = 0;
+
+	while ((size_t)total < size - 1 &&
+	       (n = pread(fd, buf + total, size - 1 - (size_t)total, total)) > 0)
+		total += n;
+	buf[total] = '\0';
+	if (n < 0)
+		return -errno;
+	return total > 0 ? 0 : -ESRCH;
+}
+
 static int read_status(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < size - 1 &&
-	       (n = read(fd, buf + total, size - 1 - (size_t)total)) > 0)
-		total += n;
+	r = read_status_fd(fd, buf, size);
 	close(fd);
-	buf[total] = '\0';
-	return total > 0 ? 0 : -ESRCH;
+	return r;
 }
 
 /* The rest of the line that starts with key, or NULL. */
@@ -140,10 +150,60 @@ static bool in_capmode(pid_t tid)
 	return lim.rlim_max <= CAPMODE_MARK;
 }
 
+/*
+ * Each worker keeps, for the last few threads it served, the thread's
+ * pidfd and its open /proc/TID/status, so that a caller's next request
+ * opens neither again (about 0.8 and 2.5 us).  Only handles are kept,
+ * never what was read through them: credentials, umask and IDs are read
+ * anew for every request.
+ *
+ * Why a handle kept under a thread ID is safe: both name a struct pid,
+ * which keeps its number for life and has at most one task, and no two
+ * live tasks share a number.  So while the handle's task lives it is the
+ * thread that now has the ID, and that is the caller, whose notification
+ * is pending; once it is gone (exit, then the ID reused by another thread,
+ * of this process, a fork child or anyone) it stays gone, and every use
+ * fails with ESRCH instead of reaching someone else.  On ESRCH the handle
+ * is replaced once by a fresh one and the operation repeated; the fresh
+ * one answers for the caller as before.  (A thread that calls execve takes
+ * over its leader's ID and struct pid: the handle kept under that ID now
+ * names it, which is right, and the one under its old ID names the dying
+ * leader.)  Per worker, so no other worker closes a handle in use; a
+ * request is served on one worker from start to end.  At most
+ * MAX_WORKERS * CACHED * 2 descriptors.
+ */
+#define CACHED 2
+
+struct kept {
+	pid_t tid; /* 0: free */
+	int pidfd, status;
+};
+
+static __thread struct kept cache[CACHED] = {{0, -1, -1}, {0, -1, -1}};
+static __thread unsigned cache_next;
+
+static struct kept *cache_slot(pid_t tid)
+{
+	struct kept *c;
+
+	for (int i = 0; i < CACHED; i++)
+		if (cache[i].tid == tid)
+			return &cache[i];
+	c = &cache[cache_next++ % CACHED];
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->status >= 0)
+		close(c->status);
+	*c = (struct kept){tid, -1, -1};
+	return c;
+}
+
 int target_load(struct target *t, int lfd, uint64_t id, pid_t tid)
 {
 	*t = (struct target){.lfd = lfd, .id = id, .tid = tid, .pidfd = -1};
 	t->capmode = in_capmode(tid);
+	t->cache = cache_slot(tid);
+	t->pidfd = t->cache->pidfd;
 	return 0;
 }
 
@@ -164,20 +224,54 @@ static int pidfd(struct target *t)
 
 		if (fd < 0)
 			return fd;
-		t->pidfd = fd;
+		t->pidfd = t->cache->pidfd = fd;
+		t->pidfd_fresh = true;
 	}
 	return t->pidfd;
 }
 
+/*
+ * After ESRCH on the pidfd: whether a fresh one may be tried.  Only a
+ * kept one can be stale; a fresh one failing means the caller is gone.
+ */
+static bool renew_pidfd(struct target *t)
+{
+	if (t->pidfd < 0 || t->pidfd_fresh)
+		return false;
+	close(t->pidfd);
+	t->pidfd = t->cache->pidfd = -1;
+	return true;
+}
+
+/* The caller's status, through the kept descriptor (see above): 0 or -errno. */
+static int read_caller_status(struct target *t, char *buf, size_t size)
+{
+	struct kept *c = t->cache;
+	char path[64];
+	int r;
+
+	if (c->status >= 0) {
+		if ((r = read_status_fd(c->status, buf, size)) != -ESRCH)
+			return r;
+		close(c->status); /* its thread is gone: the ID may be someone else's now */
+		c->status = -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
+	if ((c->status = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		c->status = -1;
+		return -errno;
+	}
+	return read_status_fd(c->status, buf, size);
+}
+
 static int load_status(struct target *t)
 {
-	char path[64], status[4096], buf[LINE_MAX_];
+	char status[4096], buf[LINE_MAX_];
 	int r;
 
 	if (t->status_read)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
-	if ((r = read_status(path, status, sizeof(status))) != 0)
+	if ((r = read_caller_status(t, status, sizeof(status))) != 0)
 		return r;
 	if (!field(status, "NStgid:", buf, sizeof(buf)))
 		return -ESRCH;
@@ -202,7 +296,10 @@ int target_check_creds(struct target *t)
 	struct pidfd_info_ info = {.mask = PIDFD_INFO_CREDS_};
 	int fd, r;
 
-	if (self_unprivileged && (fd = pidfd(t)) >= 0 && ioctl(fd, PIDFD_GET_INFO_, &info) == 0 &&
+	if (self_unprivileged && (fd = pidfd(t)) >= 0 &&
+	    (ioctl(fd, PIDFD_GET_INFO_, &info) == 0 ||
+	     (errno == ESRCH && renew_pidfd(t) && (fd = pidfd(t)) >= 0 &&
+	      ioctl(fd, PIDFD_GET_INFO_, &info) == 0)) &&
 	    (info.mask & PIDFD_INFO_CREDS_)) {
 		uint32_t ids[8] = {info.ruid, info.euid, info.suid, info.fsuid,
 		                   info.rgid, info.egid, info.sgid, info.fsgid};
@@ -220,7 +317,9 @@ int target_family(struct target *t, pid_t *tgid, pid_t *ppid)
 	char path[64], status[4096], buf[LINE_MAX_];
 	int fd, r;
 
-	if ((fd = pidfd(t)) >= 0 && ioctl(fd, PIDFD_GET_INFO_, &info) == 0) {
+	if ((fd = pidfd(t)) >= 0 && (ioctl(fd, PIDFD_GET_INFO_, &info) == 0 ||
+	                             (errno == ESRCH && renew_pidfd(t) && (fd = pidfd(t)) >= 0 &&
+	                              ioctl(fd, PIDFD_GET_INFO_, &info) == 0))) {
 		*tgid = (pid_t)info.tgid;
 		*ppid = (pid_t)info.ppid;
 		return 0;
@@ -257,9 +356,7 @@ int target_ns_ids(struct target *t, pid_t *tgid, pid_t *tid)
 
 void target_release(struct target *t)
 {
-	if (t->pidfd >= 0)
-		close(t->pidfd);
-	t->pidfd = -1;
+	t->pidfd = -1; /* kept in the worker's cache */
 }
 
 bool target_valid(const struct target *t)
@@ -271,19 +368,26 @@ bool target_valid(const struct target *t)
 
 int target_getfd(struct target *t, int fd)
 {
-	int p = pidfd(t), r;
+	for (;;) {
+		int p = pidfd(t), r;
 
-	if (p < 0)
-		return p;
-	r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
-	return r < 0 ? -errno : r;
+		if (p < 0)
+			return p;
+		if ((r = (int)syscall(SYS_pidfd_getfd, p, fd, 0)) >= 0)
+			return r;
+		if (errno != ESRCH || !renew_pidfd(t))
+			return -errno;
+	}
 }
 
 void target_signal(struct target *t, int sig)
 {
 	int p = pidfd(t);
 
-	if (p >= 0)
+	if (p < 0 || syscall(SYS_pidfd_send_signal, p, sig, NULL, 0) == 0 || errno != ESRCH)
+		return;
+	/* A stale kept pidfd may be replaced only while the caller still waits. */
+	if (target_valid(t) && renew_pidfd(t) && (p = pidfd(t)) >= 0)
 		(void)syscall(SYS_pidfd_send_signal, p, sig, NULL, 0);
 }
 

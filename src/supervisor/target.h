@@ -25,7 +25,9 @@ struct target {
 	uint64_t id;
 	pid_t tid; /* in the supervisor's pid namespace */
 	bool capmode;
-	int pidfd; /* the thread's, -1 until needed */
+	int pidfd;          /* the thread's, -1 until needed */
+	bool pidfd_fresh;   /* opened for this request, not kept from an earlier one */
+	struct kept *cache; /* the worker's handles for this thread (target.c) */
 	/* From /proc/TID/status, when status_read: */
 	bool status_read, status_creds_match;
 	pid_t ns_tgid, ns_tid; /* in the caller's own, innermost, namespace */
@@ -61,8 +63,10 @@ CAPSICUM_HIDDEN int target_getfd(struct target *t, int fd);
 
 /*
  * Send sig to the calling thread (its process before Linux 6.9), as the
- * kernel raises SIGPIPE; the thread pidfd was opened while the
- * notification was pending, so it is the caller's even after the answer.
+ * kernel raises SIGPIPE.  The thread pidfd is the caller's even after the
+ * answer once it was used while the notification was pending (a pidfd
+ * kept from an earlier request is either the caller's or names a thread
+ * that is gone, target.c): call target_getfd() first.
  */
 CAPSICUM_HIDDEN void target_signal(struct target *t, int sig);
 
