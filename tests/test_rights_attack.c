@@ -1563,11 +1563,48 @@ END_TEST
  * would tell it from a lookup beneath a directory is in memory, so it is
  * refused on a limited descriptor even with CAP_FEXECVE (DEVIATIONS.md).
  */
-START_TEST(fexecve_refused_even_with_cap_fexecve)
+/* With CAP_FEXECVE the program runs (libcapsicum's fexecve: its "" is sealed, exec.c). */
+START_TEST(fexecve_with_cap_fexecve)
 {
 	cap_rights_t r;
+	int fd = open("/bin/true", O_RDONLY), status;
+	pid_t pid;
 
-	assert_fexecve_refused(cap_rights_init(&r, CAP_FEXECVE, CAP_READ, CAP_FSTAT, CAP_MMAP_RX));
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ok(cap_rights_limit(
+	    fd, cap_rights_init(&r, CAP_FEXECVE, CAP_READ, CAP_FSTAT, CAP_MMAP_RX)));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char *argv[] = {"true", NULL}, *envp[] = {NULL};
+
+		fexecve(fd, argv, envp);
+		_exit(100);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+}
+END_TEST
+
+/* The kernel reads the path again: one that is not sealed is refused even if "" now. */
+START_TEST(execveat_with_unsealed_empty_path_refused)
+{
+	cap_rights_t r;
+	int fd = open("/bin/true", O_RDONLY), status;
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ok(cap_rights_limit(fd, cap_rights_init(&r, CAP_FEXECVE, CAP_READ, CAP_FSTAT)));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char *argv[] = {"true", NULL}, *envp[] = {NULL}, empty[1] = "";
+
+		syscall(SYS_execveat, fd, empty, argv, envp, AT_EMPTY_PATH);
+		_exit(errno == ENOTCAPABLE ? 100 : 101);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 100, "status %#x", status);
 }
 END_TEST
 
@@ -2100,7 +2137,8 @@ static Suite *make_suite(void)
 	tcase_add_test(at, at_empty_path_with_name_xattrat);
 	tcase_add_test(at, at_empty_path_with_name_execveat);
 	tcase_add_test(at, fexecve_without_cap_fexecve);
-	tcase_add_test(at, fexecve_refused_even_with_cap_fexecve);
+	tcase_add_test(at, fexecve_with_cap_fexecve);
+	tcase_add_test(at, execveat_with_unsealed_empty_path_refused);
 	tcase_add_test(at, fchdir_without_cap_fchdir);
 	tcase_add_test(at, mount_api_and_handles_on_limited_dir);
 

@@ -61,7 +61,7 @@ static int mark(void)
 int cap_enter(void)
 {
 	struct bpf_asm a;
-	int saved = errno, r;
+	int saved = errno, r, fence = -1;
 
 	/*
 	 * No shortcut when the probe already says "capability mode": a filter
@@ -75,14 +75,17 @@ int cap_enter(void)
 		goto out;
 	bpf_init(&a);
 	r = capmode_compile(&a, sup_ensure(true) ? RK_SERVED : 0);
+	fence = landlock_prepare();
 	/* The mark goes first: the filter refuses changes to it. */
 	if (r == 0)
 		r = mark();
 	if (r == 0)
 		r = seccomp_install(&a);
 	/* The outer fence, after the filter: a failure here confines nothing less. */
-	if (r == 0)
-		(void)landlock_fence();
+	if (r == 0 && fence >= 0)
+		(void)landlock_enforce(fence);
+	else if (fence >= 0)
+		close(fence);
 	bpf_free(&a);
 out:
 	capsicum_unlock();

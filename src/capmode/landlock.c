@@ -10,13 +10,23 @@
  * missing or refuses, capability mode goes on without it.
  *
  * Executing is left out of the fence: fexecve(2) of a descriptor the
- * process holds is a capability-mode operation.
+ * process holds is a capability-mode operation.  But exec opens its file
+ * again, by path, for reading: each regular file the process holds with
+ * CAP_FEXECVE, and each directory it holds with CAP_LOOKUP and
+ * CAP_FEXECVE (whose files opened later inherit that right), gets a rule
+ * allowing READ_FILE beneath it.  Everything else stays fenced.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+
+#include <sys/capsicum.h>
 
 #include "../arch/arch.h"
 #include "landlock.h"
@@ -38,6 +48,48 @@ struct ruleset_attr {
 #define NET_TCP      0x3ull /* BIND_TCP, CONNECT_TCP (ABI 4) */
 #define SCOPE_ALL    0x3ull /* ABSTRACT_UNIX_SOCKET, SIGNAL (ABI 6) */
 
+#define FS_READ_FILE      (1ull << 2)
+#define RULE_PATH_BENEATH 1
+
+struct path_beneath {
+	uint64_t allowed_access;
+	int32_t parent_fd;
+} __attribute__((packed));
+
+/* Whether fd may be the source of an exec: its own right, or a directory's for its files. */
+static bool executable(int fd, const struct stat *sb)
+{
+	cap_rights_t r;
+
+	if (cap_rights_get(fd, &r) != 0 || !cap_rights_is_set(&r, CAP_FEXECVE))
+		return false;
+	return S_ISREG(sb->st_mode) || (S_ISDIR(sb->st_mode) && cap_rights_is_set(&r, CAP_LOOKUP));
+}
+
+/* READ_FILE beneath every directory and on every file exec may start from. */
+static void allow_exec_sources(int ruleset)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct path_beneath pb = {FS_READ_FILE, -1};
+		struct stat sb;
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+
+		if (*end != '\0' || end == e->d_name || fd == dirfd(d) || fd == ruleset)
+			continue;
+		if (syscall(SYS_fstat, (int)fd, &sb) != 0 || !executable((int)fd, &sb))
+			continue;
+		pb.parent_fd = (int32_t)fd;
+		(void)syscall(NR_landlock_add_rule, ruleset, RULE_PATH_BENEATH, &pb, 0);
+	}
+	closedir(d);
+}
+
 int landlock_abi(void)
 {
 	long abi = syscall(NR_landlock_create_ruleset, NULL, 0, CREATE_RULESET_VERSION);
@@ -45,12 +97,11 @@ int landlock_abi(void)
 	return abi < 0 ? 0 : (int)abi;
 }
 
-int landlock_fence(void)
+int landlock_prepare(void)
 {
 	struct ruleset_attr attr = {0};
 	size_t size = sizeof(attr);
 	int abi = landlock_abi(), fd;
-	long r;
 
 	if (abi < 1)
 		return -EOPNOTSUPP;
@@ -73,8 +124,22 @@ int landlock_fence(void)
 	fd = (int)syscall(NR_landlock_create_ruleset, &attr, size, 0);
 	if (fd < 0)
 		return -errno;
-	r = syscall(NR_landlock_restrict_self, fd, 0);
+	allow_exec_sources(fd);
+	return fd;
+}
+
+int landlock_enforce(int ruleset)
+{
+	long r = syscall(NR_landlock_restrict_self, ruleset, 0);
+
 	r = r == 0 ? 0 : -errno;
-	close(fd);
+	close(ruleset);
 	return (int)r;
+}
+
+int landlock_fence(void)
+{
+	int fd = landlock_prepare();
+
+	return fd < 0 ? fd : landlock_enforce(fd);
 }

@@ -8,10 +8,20 @@
 CAPSICUM_HIDDEN int landlock_abi(void);
 
 /*
- * Fence the calling thread (and what it creates from now on) with every
- * restriction the kernel's ABI offers and no exception: 0 or -errno.
- * Requires no_new_privs.
+ * The fence: every restriction the kernel's ABI offers, with the
+ * exceptions exec needs for descriptors already held (landlock.c).  Made
+ * before capability mode, which forbids reading /proc/self/fd: the
+ * ruleset's descriptor, or -errno.
  */
+CAPSICUM_HIDDEN int landlock_prepare(void);
+
+/*
+ * Fence the calling thread (and what it creates from now on) with the
+ * ruleset, and close it: 0 or -errno.  Requires no_new_privs.
+ */
+CAPSICUM_HIDDEN int landlock_enforce(int ruleset);
+
+/* Both at once: 0 or -errno. */
 CAPSICUM_HIDDEN int landlock_fence(void);
 
 #endif

@@ -136,6 +136,8 @@ const struct cm_rule cm_rules[] = {
 	ALLOW(shmdt),
 
 	/* Threads, children and the caller itself. */
+	/* fexecve: execveat(fd, "", ..., AT_EMPTY_PATH), the path checked by the supervisor. */
+	NO_CWD(execveat, 0), ROUTE_AS(execveat, RK_EXEC),
 	ALLOW(exit), ALLOW(exit_group), ALLOW(fork), ALLOW(vfork), ALLOW(wait4),
 	ALLOW(waitid), ALLOW(set_tid_address), ALLOW(set_robust_list), ALLOW(rseq),
 	ALLOW(futex), ALLOW(futex_waitv), ALLOW(futex_wake), ALLOW(futex_wait),

@@ -1,7 +1,6 @@
 /* pdgetpid, pdkill, pdwait4, pdwait (procdesc.h). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,18 +45,18 @@ int pdgetpid(int fd, pid_t *pidp)
 }
 
 /*
- * A descriptor this process did not make has no pidfd of ours: open one
- * by pid, and trust it only if the child was still running afterwards
- * (C is open while it lives), so that the pid was not reused meanwhile.
+ * A descriptor this process did not make (it came by exec or SCM_RIGHTS)
+ * has no pidfd of ours: open one by pid, and check again that the process
+ * it names holds the child's end (pd_verify): the pid may have been reused
+ * between the lookup and the open.
  */
 static int open_pidfd(const struct pd *p)
 {
-	struct pollfd pf = {p->fd, POLLHUP, 0};
 	int pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 
 	if (pidfd < 0)
 		return -errno;
-	if (poll(&pf, 1, 0) != 0) {
+	if (!pd_verify(p->fd, p->pid)) {
 		close(pidfd);
 		return -ESRCH;
 	}

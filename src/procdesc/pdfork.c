@@ -59,6 +59,28 @@ static pid_t *tid_slot(void)
 }
 
 /*
+ * This process's own end, when it is a child of pdfork: its children must
+ * not inherit it, or the creator would see POLLHUP only when the last of
+ * them exits.  Children made by fork() in this program image close it;
+ * after exec the end is inherited like any descriptor (DEVIATIONS.md).
+ */
+static int own_end = -1;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void close_own_end(void)
+{
+	if (own_end >= 0) {
+		close(own_end);
+		own_end = -1;
+	}
+}
+
+static void register_atfork(void)
+{
+	(void)pthread_atfork(NULL, NULL, close_own_end);
+}
+
+/*
  * In the child: keep C across exec, and arm it so that the last close of
  * D kills this process.  A child that cannot arm itself must not run.
  */
@@ -70,6 +92,7 @@ static void child(int d, int c, int flags, pid_t *slot)
 		*slot = (pid_t)syscall(SYS_gettid);
 	capsicum_lock_reset();
 	pd_child_reset();
+	close_own_end(); /* the end of the process that made us */
 	close(d);
 	k = fcntl(c, F_DUPFD, C_FLOOR);
 	if (k < 0)
@@ -77,6 +100,7 @@ static void child(int d, int c, int flags, pid_t *slot)
 	if (k < 0)
 		raise(SIGKILL);
 	close(c);
+	own_end = k;
 	if (!(flags & PD_DAEMON)) {
 		struct pollfd pf = {k, POLLHUP, 0};
 
@@ -118,6 +142,7 @@ pid_t pdfork(int *fdp, int flags)
 		errno = ECAPMODE;
 		return -1;
 	}
+	pthread_once(&atfork_once, register_atfork);
 	pd_sweep();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;

@@ -46,6 +46,9 @@ struct pd {
 /* Whether fd holds a process descriptor; fills *out (pidfd -1 if not ours). */
 CAPSICUM_HIDDEN bool pd_lookup(int fd, struct pd *out);
 
+/* Whether pid, found in descriptor fd, names the child behind it (table.c). */
+CAPSICUM_HIDDEN bool pd_verify(int fd, pid_t pid);
+
 /* Record D (fd), made by this process for child pid with pidfd. */
 CAPSICUM_HIDDEN int pd_add(int fd, pid_t pid, int pidfd);
 
@@ -59,15 +62,20 @@ CAPSICUM_HIDDEN void pd_sweep(void);
 CAPSICUM_HIDDEN void pd_fix_stat(int fd, struct stat *sb);
 
 /*
- * Before fd is limited to rights: if it is a process descriptor of ours,
- * limit the pidfd behind it to what rights allow (CAP_PDKILL, CAP_PDWAIT),
- * so that the pidfd is no way around the limit.  0 or -errno.
+ * Before fd is limited to rights: if it is a process descriptor, adjust
+ * rights to what the socket underneath must keep and lose, and if it is
+ * one of ours, limit the pidfd behind it to what rights allow (CAP_PDKILL,
+ * CAP_PDWAIT), so that the pidfd is no way around the limit.  Every copy
+ * of the descriptor in this process shares that pidfd.  0 or -errno.
  */
-CAPSICUM_HIDDEN int pd_limit(int fd, const cap_rights_t *rights);
+CAPSICUM_HIDDEN int pd_limit(int fd, cap_rights_t *rights);
 
 /* The table's lock, and its state in a child made by clone while it was held. */
 CAPSICUM_HIDDEN void pd_lock(void);
 CAPSICUM_HIDDEN void pd_unlock(void);
 CAPSICUM_HIDDEN void pd_child_reset(void);
+
+/* In the supervisor: none of the program's descriptors are its own. */
+CAPSICUM_HIDDEN void pd_forget(void);
 
 #endif

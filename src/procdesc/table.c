@@ -1,6 +1,9 @@
 /* The table of process descriptors this process made (procdesc.h). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,6 +12,11 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 
 #include <sys/capsicum.h>
 
@@ -32,6 +40,12 @@ void pd_child_reset(void)
 {
 	/* Held by the thread that cloned us, which does not exist here. */
 	lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+}
+
+void pd_forget(void)
+{
+	lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	npds = 0;
 }
 
 /* fstat without libcapsicum's own fstat, which asks this table. */
@@ -64,6 +78,122 @@ static struct pd *find(int fd)
 	return NULL;
 }
 
+/*
+ * fd's inode: fstat, or where its rights forbid that, /proc/self/fdinfo
+ * (which needs none).
+ */
+static int inode_of(int fd, struct stat *sb)
+{
+	char path[64], buf[512], *ino;
+	ssize_t n;
+	int f, r = raw_fstat(fd, sb);
+
+	if (r != -ENOTCAPABLE)
+		return r;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	if ((ino = strstr(buf, "\nino:")) == NULL)
+		return -EIO;
+	sb->st_ino = (ino_t)strtoull(ino + 5, NULL, 10);
+	return 0;
+}
+
+/* The inode of the socket at the other end of fd (sock_diag): 0 or -errno. */
+static int peer_ino(int fd, unsigned *peer)
+{
+	struct {
+		struct nlmsghdr h;
+		struct unix_diag_req r;
+	} req = {{sizeof(req), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, 1, 0},
+	         {.sdiag_family = AF_UNIX,
+	          .udiag_states = ~0u,
+	          .udiag_show = UDIAG_SHOW_PEER,
+	          .udiag_cookie = {INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE}}};
+	char buf[1024];
+	struct stat sb;
+	ssize_t n;
+	int nl, r = -ENOENT;
+
+	if ((r = inode_of(fd, &sb)) != 0)
+		return r;
+	r = -ENOENT;
+	req.r.udiag_ino = (unsigned)sb.st_ino;
+	if ((nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) < 0)
+		return -errno;
+	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req) ||
+	    (n = recv(nl, buf, sizeof(buf), 0)) < 0) {
+		r = -errno;
+		close(nl);
+		return r;
+	}
+	close(nl);
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+	     h = NLMSG_NEXT(h, n)) {
+		struct unix_diag_msg *m = NLMSG_DATA(h);
+		int len = (int)h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || len < 0)
+			break;
+		for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len);
+		     a = RTA_NEXT(a, len))
+			if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(*peer)) {
+				memcpy(peer, RTA_DATA(a), sizeof(*peer));
+				r = 0;
+			}
+	}
+	return r;
+}
+
+/* Whether process pid holds the socket with inode ino: 1, 0, or -errno. */
+static int holds_socket(pid_t pid, unsigned ino)
+{
+	char dir[64], path[64 + 256], link[64], want[32];
+	struct dirent *e;
+	int found = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	snprintf(want, sizeof(want), "socket:[%u]", ino);
+	if ((d = opendir(dir)) == NULL)
+		return -errno;
+	while (!found && (e = readdir(d)) != NULL) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = strcmp(link, want) == 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Whether pid, read from a descriptor this process did not make, names
+ * its child.  Anyone may set a socket's SO_RCVLOWAT: the child is the
+ * process that holds the other end.  Where that cannot be seen (capability
+ * mode: no netlink, no /proc), only a child of this process is believed,
+ * whose pid is not reused before this process reaps it.
+ */
+bool pd_verify(int fd, pid_t pid)
+{
+	siginfo_t si;
+	unsigned peer = 0;
+	int r = peer_ino(fd, &peer);
+
+	if (r == 0 && (r = holds_socket(pid, peer)) >= 0)
+		return r == 1;
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0;
+}
+
 bool pd_lookup(int fd, struct pd *out)
 {
 	struct pd *p;
@@ -81,7 +211,8 @@ bool pd_lookup(int fd, struct pd *out)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &mark, &len) != 0 || mark != PD_MARK)
 		return false;
 	len = sizeof(int);
-	if (getsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &pid, &len) != 0 || pid <= 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &pid, &len) != 0 || pid <= 0 ||
+	    !pd_verify(fd, pid))
 		return false;
 	*out = (struct pd){.fd = fd, .pid = pid, .pidfd = -1};
 	return true;
@@ -149,8 +280,8 @@ void pd_sweep(void)
 		if (p->fd < 0 && !p->reaped) {
 			siginfo_t si = {0};
 
-			if (waitid((idtype_t)PD_P_PIDFD, (id_t)p->pidfd, &si,
-			           WEXITED | WNOHANG | __WALL) != 0 ||
+			/* By pid: the pidfd may be limited, and the pid is ours until reaped. */
+			if (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | __WALL) != 0 ||
 			    si.si_pid != 0)
 				p->reaped = true;
 		}
@@ -187,12 +318,22 @@ void pd_fix_stat(int fd, struct stat *sb)
 	sb->st_blocks = 0;
 }
 
-int pd_limit(int fd, const cap_rights_t *rights)
+int pd_limit(int fd, cap_rights_t *rights)
 {
 	cap_rights_t r, cur;
 	struct pd p;
 
-	if (!pd_lookup(fd, &p) || p.pidfd < 0)
+	if (!pd_lookup(fd, &p))
+		return 0;
+	/*
+	 * The socket underneath must not be shut down (its hang-up kills the
+	 * child: pdkill without CAP_PDKILL) nor have its pid rewritten; the
+	 * library reads the pid with getsockopt, so that stays if it was.
+	 */
+	cap_rights_clear(rights, CAP_SHUTDOWN, CAP_SETSOCKOPT);
+	if (cap_rights_get(fd, &cur) == 0 && cap_rights_is_set(&cur, CAP_GETSOCKOPT))
+		cap_rights_set(rights, CAP_GETSOCKOPT);
+	if (p.pidfd < 0)
 		return 0;
 	if (cap_rights_get(p.pidfd, &cur) != 0)
 		return -errno;

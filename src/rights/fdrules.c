@@ -92,7 +92,8 @@ const struct fd_rule fd_rules[] = {
 	LOOKUP(setxattrat, 0),
 	LOOKUP(listxattrat, 0),
 	LOOKUP(removexattrat, 0),
-	NEVER(execveat, 0), /* fexecve: refused until the supervisor pins the file */
+	/* fexecve: the supervisor checks CAP_FEXECVE and that the path is "" (exec.c). */
+	LOOKUP(execveat, 0),
 	/* futimens(fd) is utimensat(fd, NULL, ...); a path means a lookup. */
 	RULE_IF(utimensat, 0, WHEN_PTR_NULL, 1, 0, CAP_FUTIMES),
 	RULE_IF(utimensat, 0, WHEN_PTR_SET, 1, 0, RIGHT_LOOKUP),

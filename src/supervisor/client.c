@@ -34,6 +34,7 @@
 #include "../seccomp/install.h"
 #include "client.h"
 #include "handover.h"
+#include "../procdesc/procdesc.h"
 #include "ctl.h"
 #include "route.h"
 #include "slow.h"
@@ -60,8 +61,10 @@ static pid_t fork_supervisor(int sock, int other)
 	}
 	if (mid == 0) {
 		close(other);
-		if (fork() == 0)
+		if (fork() == 0) {
+			pd_forget();
 			supervisor_main(sock, program);
+		}
 		_exit(0);
 	}
 	while (waitpid(mid, &st, 0) < 0 && errno == EINTR)

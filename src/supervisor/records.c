@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/kcmp.h>
 
@@ -10,10 +12,48 @@
 
 #include "records.h"
 
+/*
+ * A record knows its description by the supervisor's copy, compared with
+ * kcmp(KCMP_FILE) -- except for sockets and pipes, whose copy must not be
+ * kept: it would keep a connection or a pipe open after the program closed
+ * it (no end of file for the peer; a process descriptor's child never
+ * killed).  Those are known by their inode, which is the socket's own (one
+ * description each), or the pipe's with the access mode (both ends share
+ * it; a reopen through /proc merges with the end it reopens: stricter).
+ * Socket inode numbers are not reused before the counter wraps.
+ */
 struct entry {
-	int fd; /* the supervisor's copy */
+	int fd; /* the supervisor's copy, or -1: known by identity */
+	dev_t dev;
+	ino_t ino;
+	int mode; /* O_ACCMODE of a pipe */
 	struct record rec;
 };
+
+struct identity {
+	bool weak; /* known by inode, not held */
+	dev_t dev;
+	ino_t ino;
+	int mode;
+};
+
+static int identify(int fd, struct identity *id)
+{
+	struct stat sb;
+	int fl;
+
+	*id = (struct identity){0};
+	/* The system call: libcapsicum's fstat dresses process descriptors up as files. */
+	if (syscall(SYS_fstat, fd, &sb) != 0)
+		return -errno;
+	if (!S_ISSOCK(sb.st_mode) && !S_ISFIFO(sb.st_mode))
+		return 0;
+	if ((fl = fcntl(fd, F_GETFL)) < 0)
+		return -errno;
+	*id = (struct identity){true, sb.st_dev, sb.st_ino,
+	                        S_ISFIFO(sb.st_mode) ? fl & O_ACCMODE : 0};
+	return 0;
+}
 
 /*
  * Any process may ask for records (they only narrow); a ceiling keeps one
@@ -59,14 +99,24 @@ bool records_any(void)
 	return any;
 }
 
-/* The entry for fd's description: its index, -1 if none, or -errno - 1. */
-static long find(const struct table *tb, int fd)
+/* The entry for fd's description (identified as id): its index, -1 if none, or -errno - 1. */
+static long find(const struct table *tb, int fd, const struct identity *id)
 {
 	pid_t self = getpid();
 
 	for (size_t i = 0; i < tb->count; i++) {
-		long r = syscall(SYS_kcmp, self, self, KCMP_FILE, fd, tb->entries[i].fd);
+		const struct entry *e = &tb->entries[i];
+		long r;
 
+		if (e->fd < 0) {
+			if (id->weak && e->dev == id->dev && e->ino == id->ino &&
+			    e->mode == id->mode)
+				return (long)i;
+			continue;
+		}
+		if (id->weak)
+			continue;
+		r = syscall(SYS_kcmp, self, self, KCMP_FILE, fd, e->fd);
 		if (r == 0)
 			return (long)i;
 		if (r < 0)
@@ -77,11 +127,16 @@ static long find(const struct table *tb, int fd)
 
 static int narrow(struct table *tb, int fd, const struct fd_state *st)
 {
+	struct identity id;
 	long i;
-	int r = 0;
+	int r = identify(fd, &id);
 
+	if (r != 0) {
+		close(fd);
+		return r;
+	}
 	pthread_mutex_lock(&tb->lock);
-	i = find(tb, fd);
+	i = find(tb, fd, &id);
 	if (i < -1) {
 		r = (int)(i + 1);
 		close(fd);
@@ -92,9 +147,13 @@ static int narrow(struct table *tb, int fd, const struct fd_state *st)
 		r = -ENOMEM;
 		close(fd);
 	} else {
-		tb->entries[tb->count].fd = fd;
-		tb->entries[tb->count].rec.st = *st;
-		tb->entries[tb->count++].rec.restricted = true;
+		struct entry *e = &tb->entries[tb->count++];
+
+		*e = (struct entry){fd, id.dev, id.ino, id.mode, {*st, true}};
+		if (id.weak) {
+			e->fd = -1;
+			close(fd);
+		}
 	}
 	pthread_mutex_unlock(&tb->lock);
 	return r;
@@ -102,12 +161,16 @@ static int narrow(struct table *tb, int fd, const struct fd_state *st)
 
 static int get(struct table *tb, int fd, struct record *out)
 {
+	struct identity id;
 	long i;
+	int r = identify(fd, &id);
 
 	state_full(&out->st);
 	out->restricted = false;
+	if (r != 0)
+		return r;
 	pthread_mutex_lock(&tb->lock);
-	i = find(tb, fd);
+	i = find(tb, fd, &id);
 	if (i >= 0)
 		*out = tb->entries[i].rec;
 	pthread_mutex_unlock(&tb->lock);

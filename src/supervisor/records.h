@@ -2,8 +2,9 @@
  * The supervisor's record of restricted descriptors below the slow range.
  *
  * Keyed by open file description, not by process and number: the
- * supervisor keeps a copy of each restricted directory and recognises it
- * with kcmp(KCMP_FILE), so a child, a new program image or a receiver of
+ * supervisor keeps a copy of each restricted file and recognises it with
+ * kcmp(KCMP_FILE) -- a socket or a pipe by its inode instead, so as not to
+ * keep it open (records.c) -- so a child, a new program image or a receiver of
  * the descriptor is judged by the same record without any bookkeeping, and
  * the record cannot be lost by closing or renumbering.  Limits only ever
  * narrow a record.  FreeBSD keeps rights per descriptor; a second

@@ -56,6 +56,7 @@ const struct route routes[] = {
 	{NR_prctl, RK_CTL, {NO_ARG, NO_ARG}, NO_ARG, 0},
 	COPY(dup), COPY(dup2), COPY(dup3), COPY(fcntl), COPY(accept), COPY(accept4),
 	SEND(sendmsg), SEND(sendmmsg),
+	{NR_execveat, RK_EXEC, {0, NO_ARG}, 1, 0},
 };
 /* clang-format on */
 

@@ -13,6 +13,7 @@
  *	copies (dup, dup2, dup3, F_DUPFD, F_DUPFD_CLOEXEC) of any descriptor,
  *	  and accept/accept4 on any socket: a limited one's copy, or its
  *	  connection, goes to the slow range with its rights
+ *	execveat from a descriptor (fexecve): the path must be "", in memory
  *	sendmsg and sendmmsg: what they send to and the descriptors they
  *	  carry are in memory
  *	every call naming a slow-range number in a descriptor argument
@@ -39,12 +40,14 @@ enum route_kind {
 	RK_CTL,
 	RK_SEND, /* sendmsg, sendmmsg: performed by the supervisor (send.c) */
 	RK_COPY,
+	RK_EXEC, /* execveat from a descriptor: fexecve (exec.c) */
 	RK_SLOW, /* no entry in routes[]: a call with a slow-range descriptor */
 };
 
 /* The kinds the supervisor serves: capability mode leaves these to it. */
 #define RK_SERVED                                                                                  \
-	((1u << RK_LOOKUP) | (1u << RK_SIGNAL) | (1u << RK_CTL) | (1u << RK_SEND) | (1u << RK_COPY))
+	((1u << RK_LOOKUP) | (1u << RK_SIGNAL) | (1u << RK_CTL) | (1u << RK_SEND) |                \
+	 (1u << RK_COPY) | (1u << RK_EXEC))
 
 #define NO_ARG 0xff
 

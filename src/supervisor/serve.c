@@ -135,7 +135,7 @@ static int route_kind(const struct seccomp_data *d)
 		return RK_SIGNAL;
 	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
 		return RK_LOOKUP;
-	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND))
+	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND || route->kind == RK_EXEC))
 		return route->kind;
 	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
 		return RK_CTL;
@@ -168,6 +168,9 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 			break;
 		case RK_SEND:
 			serve_send(&t, &req->data, &r);
+			break;
+		case RK_EXEC:
+			serve_exec(&t, &req->data, &r);
 			break;
 		case RK_SLOW:
 			serve_slow(&t, &req->data, &r);
