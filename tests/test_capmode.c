@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -21,6 +22,9 @@
 #include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/un.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
@@ -466,6 +470,133 @@ START_TEST(stdio_works)
 }
 END_TEST
 
+/*
+ * shm_open(SHM_ANON): an anonymous object in capability mode, always
+ * close-on-exec and read-write; FreeBSD's flag rules; names refused.
+ */
+START_TEST(shm_anon_in_capability_mode)
+{
+	int fd, fd2;
+	char *p;
+
+	ENTER();
+	fd = shm_open(SHM_ANON, O_RDWR | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	p[0] = 'x';
+	fd2 = shm_open(SHM_ANON, O_RDWR, 0);
+	ck_assert_int_ge(fd2, 0);
+	ck_assert_int_ne(fd, fd2);
+	ck_assert_fails(shm_open(SHM_ANON, O_RDONLY, 0), EINVAL);
+	ck_assert_fails(shm_open(SHM_ANON, O_WRONLY, 0), EINVAL);
+	ck_assert_fails(shm_open(SHM_ANON, O_RDWR | O_APPEND, 0), EINVAL);
+	ck_assert_fails(shm_open("/capsicum-test", O_RDWR | O_CREAT, 0600), ECAPMODE);
+	ck_assert_fails(shm_unlink("/capsicum-test"), ECAPMODE);
+	ck_assert_fails(syscall(SYS_memfd_create, "x", 0x80000000u), EINVAL); /* bad flags */
+}
+END_TEST
+
+static struct sockaddr_un unix_name(const char *path)
+{
+	struct sockaddr_un un = {.sun_family = AF_UNIX};
+
+	ck_assert_uint_lt(strlen(path), sizeof(un.sun_path));
+	memcpy(un.sun_path, path, strlen(path) + 1);
+	return un;
+}
+
+static int listener_beneath(int dir, const char *name)
+{
+	struct sockaddr_un un = unix_name(name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(s, 0);
+	ck_assert_int_eq(bindat(dir, s, (struct sockaddr *)&un, sizeof(un)), 0);
+	ck_assert_int_eq(listen(s, 4), 0);
+	return s;
+}
+
+/*
+ * bindat and connectat beneath a directory: outside capability mode and
+ * in it; the new socket file gets the caller's umask; escapes, absolute
+ * paths and missing rights fail as on FreeBSD.
+ */
+START_TEST(bindat_connectat)
+{
+	char dir[] = "/tmp/capsicum-bindat.XXXXXX", path[PATH_MAX];
+	struct sockaddr_un un;
+	cap_rights_t r;
+	struct stat st;
+	int d, l, l2, c, c2, sub;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(mkdirat(d, "sub", 0700), 0);
+	umask(027);
+	l = listener_beneath(d, "sub/before");
+	ENTER();
+	l2 = listener_beneath(d, "inside");
+	ck_assert_int_eq(fstatat(d, "inside", &st, 0), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0750);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	un = unix_name("sub/before");
+	ck_assert_int_eq(connectat(d, c, (struct sockaddr *)&un, sizeof(un)), 0);
+	ck_assert_int_ge(accept(l, NULL, NULL), 0);
+	c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	un = unix_name("sub/../inside");
+	ck_assert_int_eq(connectat(d, c2, (struct sockaddr *)&un, sizeof(un)), 0);
+	ck_assert_int_ge(accept(l2, NULL, NULL), 0);
+	/* escapes */
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	un = unix_name("../x");
+	ck_assert_fails(bindat(d, c, (struct sockaddr *)&un, sizeof(un)), ENOTCAPABLE);
+	snprintf(path, sizeof(path), "%s/inside", dir);
+	un = unix_name(path);
+	ck_assert_fails(connectat(d, c, (struct sockaddr *)&un, sizeof(un)), ENOTCAPABLE);
+	ck_assert_fails(connect(c, (struct sockaddr *)&un, sizeof(un)), ECAPMODE);
+	ck_assert_fails(bind(c, (struct sockaddr *)&un, sizeof(un)), ECAPMODE);
+	ck_assert_fails(connectat(AT_FDCWD, c, (struct sockaddr *)&un, sizeof(un)), ECAPMODE);
+	/* rights: the directory's and the socket's */
+	sub = openat(d, "sub", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(sub, 0);
+	ck_assert_int_eq(cap_rights_limit(sub, cap_rights_init(&r, CAP_LOOKUP, CAP_CONNECTAT)), 0);
+	un = unix_name("other");
+	ck_assert_fails(bindat(sub, c, (struct sockaddr *)&un, sizeof(un)), ENOTCAPABLE);
+	un = unix_name("before");
+	ck_assert_int_eq(cap_rights_limit(c, cap_rights_init(&r, CAP_READ)), 0);
+	ck_assert_fails(connectat(sub, c, (struct sockaddr *)&un, sizeof(un)), ENOTCAPABLE);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(connectat(sub, c, (struct sockaddr *)&un, sizeof(un)), 0);
+	/* only unix sockets */
+	ck_assert_fails(bindat(d, c,
+	                       (struct sockaddr *)&(struct sockaddr_in){.sin_family = AF_INET},
+	                       sizeof(struct sockaddr_in)),
+	                EAFNOSUPPORT);
+}
+END_TEST
+
+/* Without a supervisor nobody can look beneath the directory. */
+START_TEST(kernel_only_bindat_fails_closed)
+{
+	char dir[] = "/tmp/capsicum-bindat.XXXXXX";
+	struct sockaddr_un un = unix_name("s");
+	int d, s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(d, 0);
+	force_kernel_only();
+	ENTER();
+	ck_assert_fails(bindat(d, s, (struct sockaddr *)&un, sizeof(un)), ECAPMODE);
+	ck_assert_fails(connectat(d, s, (struct sockaddr *)&un, sizeof(un)), ECAPMODE);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("capmode");
@@ -494,6 +625,9 @@ static Suite *make_suite(void)
 	tcase_add_test(ok, rights_limits_work_in_capability_mode);
 	tcase_add_test(ok, limits_set_before_enter_still_hold);
 	tcase_add_test(ok, stdio_works);
+	tcase_add_test(ok, shm_anon_in_capability_mode);
+	tcase_add_test(ok, bindat_connectat);
+	tcase_add_test(ok, kernel_only_bindat_fails_closed);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, inh);
 	suite_add_tcase(s, ok);
