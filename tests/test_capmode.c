@@ -597,6 +597,78 @@ START_TEST(kernel_only_bindat_fails_closed)
 }
 END_TEST
 
+/* fexecve the report helper from capability mode (src: file, in a child): what it printed. */
+static void exec_report(int file, char *out, size_t size)
+{
+	int p[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char *argv[] = {"exec_report", NULL}, *envp[] = {NULL};
+
+		if (dup2(p[1], STDOUT_FILENO) != STDOUT_FILENO)
+			_exit(126);
+		fexecve(file, argv, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	n = read(p[0], out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fexecve: status %#x", st);
+}
+
+/* fexecve works in capability mode, and the program stays in it. */
+START_TEST(fexecve_in_capability_mode)
+{
+	int f = open(EXEC_REPORT, O_RDONLY | O_CLOEXEC);
+	char out[128], want[128];
+
+	ck_assert_int_ge(f, 0);
+	ENTER();
+	exec_report(f, out, sizeof(out));
+	snprintf(want, sizeof(want), "euid=%d nnp=1 capmode=1\n", (int)geteuid());
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
+/*
+ * A set-user-ID program executed from capability mode gains nothing:
+ * no_new_privs holds.  As root, a copy owned by nobody would run as
+ * nobody if its bit counted; as anyone else the copy is their own, and
+ * no_new_privs is what is checked.
+ */
+START_TEST(fexecve_setuid_program_gains_nothing)
+{
+	char dir[] = "/tmp/capsicum-suid.XXXXXX", path[PATH_MAX], buf[65536], out[128], want[128];
+	int in = open(EXEC_REPORT, O_RDONLY), f;
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/suid", dir);
+	f = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	ck_assert_int_ge(f, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(f, buf, (size_t)n), n);
+	close(f);
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert_int_eq(chmod(path, 04755), 0);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(f, 0);
+	ENTER();
+	exec_report(f, out, sizeof(out));
+	snprintf(want, sizeof(want), "euid=%d nnp=1 capmode=1\n", (int)geteuid());
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("capmode");
@@ -628,6 +700,8 @@ static Suite *make_suite(void)
 	tcase_add_test(ok, shm_anon_in_capability_mode);
 	tcase_add_test(ok, bindat_connectat);
 	tcase_add_test(ok, kernel_only_bindat_fails_closed);
+	tcase_add_test(ok, fexecve_in_capability_mode);
+	tcase_add_test(ok, fexecve_setuid_program_gains_nothing);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, inh);
 	suite_add_tcase(s, ok);
