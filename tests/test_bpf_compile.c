@@ -609,7 +609,7 @@ static uint64_t routed_arg(void)
 
 START_TEST(listener_routes_what_others_leave_to_it)
 {
-	struct bpf_asm lis, sup, ko, lim;
+	struct bpf_asm lis, sup, ko, lim, lean_lis, lean_sup;
 	struct fd_state st;
 	unsigned checked = 0;
 
@@ -623,25 +623,46 @@ START_TEST(listener_routes_what_others_leave_to_it)
 	cap_rights_clear(&st.rights, CAP_FCHROOT); /* limited, every lookup right kept */
 	bpf_init(&lim);
 	ck_assert_int_eq(rights_compile(&lim, 7, &st, true), 0);
-	for (int iter = 0; iter < 200000; iter++) {
+	/* The lean listener and the filter cap_enter makes with it (opens from the cwd served). */
+	bpf_init(&lean_lis);
+	bpf_init(&lean_sup);
+	ck_assert_int_eq(listener_compile(&lean_lis, false), 0);
+	ck_assert_int_eq(capmode_compile(&lean_sup, RK_SERVED | (1u << RK_CWD)), 0);
+	for (int iter = 0; iter < 400000; iter++) {
 		int nr = rnd() % 2 ? cm_rules[rnd() % cm_rules_count].nr : random_nr();
 		struct seccomp_data d = {.nr = nr, .arch = CAPSICUM_AUDIT_ARCH};
+		bool lean = iter % 2;
 		uint32_t l;
 
 		if (nr < 0)
 			continue;
 		for (int i = 0; i < 6; i++)
 			d.args[i] = routed_arg();
-		l = run(&lis, &d);
+		l = run(lean ? &lean_lis : &lis, &d);
 		if (nr == NR_clone || nr == NR_clone3 || nr == NR_unshare)
 			continue; /* the listener's own refusals, below */
 		ck_assert(l == SECCOMP_RET_ALLOW || l == SECCOMP_RET_USER_NOTIF);
-		if (run(&sup, &d) == SECCOMP_RET_ALLOW && run(&ko, &d) != SECCOMP_RET_ALLOW) {
-			ck_assert_msg(l == SECCOMP_RET_USER_NOTIF, "capmode leaves nr %u unrouted",
-			              d.nr);
+		if (run(lean ? &lean_sup : &sup, &d) == SECCOMP_RET_ALLOW &&
+		    run(&ko, &d) != SECCOMP_RET_ALLOW) {
+			ck_assert_msg(l == SECCOMP_RET_USER_NOTIF,
+			              "capmode leaves nr %u unrouted (%s)", d.nr,
+			              lean ? "lean" : "full");
 			checked++;
 		}
 	}
+	/* The full listener leaves opens from the cwd alone: capability mode must refuse them. */
+	{
+		struct seccomp_data d = {.nr = NR_openat, .arch = CAPSICUM_AUDIT_ARCH};
+
+		d.args[0] = (uint32_t)AT_FDCWD;
+		d.args[1] = 0x1000;
+		ck_assert_uint_eq(run(&lis, &d), SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(run(&sup, &d), SECCOMP_RET_ERRNO | ECAPMODE);
+		ck_assert_uint_eq(run(&lean_lis, &d), SECCOMP_RET_USER_NOTIF);
+		ck_assert_uint_eq(run(&lean_sup, &d), SECCOMP_RET_ALLOW);
+	}
+	bpf_free(&lean_lis);
+	bpf_free(&lean_sup);
 	/* Every rights row the supervisor may take over, with fd 7 in its slot. */
 	for (unsigned i = 0; i < fd_rules_count; i++) {
 		const struct fd_rule *r = &fd_rules[i];

@@ -597,6 +597,31 @@ START_TEST(kernel_only_bindat_fails_closed)
 }
 END_TEST
 
+/* fexecve file from capability mode with env, in a child: what it printed, its status. */
+static int exec_report_env(int file, char *const env[], char *out, size_t size)
+{
+	int p[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char *argv[] = {"exec_report", NULL};
+
+		if (dup2(p[1], STDOUT_FILENO) != STDOUT_FILENO)
+			_exit(126);
+		fexecve(file, argv, env);
+		_exit(125);
+	}
+	close(p[1]);
+	n = read(p[0], out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
 /* fexecve the report helper from capability mode (src: file, in a child): what it printed. */
 static void exec_report(int file, char *out, size_t size)
 {
@@ -669,6 +694,34 @@ START_TEST(fexecve_setuid_program_gains_nothing)
 }
 END_TEST
 
+/*
+ * A dynamically linked program fexecve'd from capability mode: its loader
+ * finds its libraries through LD_LIBRARY_PATH_FDS (FreeBSD's contract),
+ * and cannot without it.
+ */
+START_TEST(fexecve_dynamic_program_with_library_fds)
+{
+	int f = open(EXEC_REPORT_DYN, O_RDONLY | O_CLOEXEC),
+	    lib = open("/usr/lib/x86_64-linux-gnu", O_RDONLY | O_DIRECTORY);
+	char out[128], want[128], var[64];
+	char *none[] = {NULL}, *env[] = {var, NULL};
+	int st;
+
+	ck_assert_int_ge(f, 0);
+	ck_assert_int_ge(lib, 0);
+	snprintf(var, sizeof(var), "LD_LIBRARY_PATH_FDS=%d", lib);
+	ENTER();
+	st = exec_report_env(f, env, out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	snprintf(want, sizeof(want), "euid=%d nnp=1 capmode=1\n", (int)geteuid());
+	ck_assert_str_eq(out, want);
+	/* without the descriptors the loader finds nothing */
+	st = exec_report_env(f, none, out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 127, "status %#x", st);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("capmode");
@@ -702,6 +755,7 @@ static Suite *make_suite(void)
 	tcase_add_test(ok, kernel_only_bindat_fails_closed);
 	tcase_add_test(ok, fexecve_in_capability_mode);
 	tcase_add_test(ok, fexecve_setuid_program_gains_nothing);
+	tcase_add_test(ok, fexecve_dynamic_program_with_library_fds);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, inh);
 	suite_add_tcase(s, ok);

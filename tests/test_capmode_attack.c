@@ -229,6 +229,80 @@ START_TEST(kernel_only_sendmsg_fails_closed)
 }
 END_TEST
 
+/*
+ * The lean supervisor (started by cap_enter) serves opens from the current
+ * directory only as "/proc/self/fd/N/rest" beneath descriptor N, with N's
+ * rights and lookup rules, for the loader's LD_LIBRARY_PATH_FDS.  Nothing
+ * else under that prefix, and no other path, names anything.
+ */
+START_TEST(opens_under_proc_self_fd)
+{
+	char dir[] = "/tmp/capsicum-pfd.XXXXXX", p[128];
+	int d, ro, fd;
+	cap_rights_t r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(mkdirat(d, "sub", 0700), 0);
+	fd = openat(d, "sub/f", O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ro = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(ro, 0);
+	ENTER();
+	ck_assert_int_eq(cap_rights_limit(ro, cap_rights_init(&r, CAP_LOOKUP, CAP_FSTAT)), 0);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/sub/f", d);
+	fd = open(p, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/sub/../sub/f", d);
+	ck_assert_int_ge(openat(AT_FDCWD, p, O_RDONLY), 0);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/../etc/passwd", d);
+	ck_assert_fails(open(p, O_RDONLY), ENOTCAPABLE);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d//etc/passwd", d);
+	ck_assert_fails(open(p, O_RDONLY), ENOTCAPABLE);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/sub/f", ro); /* no CAP_READ */
+	ck_assert_fails(open(p, O_RDONLY), ENOTCAPABLE);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", d); /* the magic link itself */
+	ck_assert_fails(open(p, O_RDONLY), ECAPMODE);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/", d);
+	ck_assert_fails(open(p, O_RDONLY), ECAPMODE);
+	ck_assert_fails(open("/proc/self/fd/9999/x", O_RDONLY), EBADF);
+	ck_assert_fails(open("/proc/self/fd/-1/x", O_RDONLY), ECAPMODE);
+	ck_assert_fails(open("/proc/self/fd//x", O_RDONLY), ECAPMODE);
+	snprintf(p, sizeof(p), "/proc/thread-self/fd/%d/sub/f", d);
+	ck_assert_fails(open(p, O_RDONLY), ECAPMODE);
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d/sub/f", getpid(), d);
+	ck_assert_fails(open(p, O_RDONLY), ECAPMODE);
+	snprintf(p, sizeof(p), "proc/self/fd/%d/sub/f", d);
+	ck_assert_fails(open(p, O_RDONLY), ECAPMODE);
+	ck_assert_fails(open("/etc/passwd", O_RDONLY), ECAPMODE);
+	/* only opens: other lookups from the current directory stay refused */
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/sub/f", d);
+	ck_assert_fails(syscall(SYS_faccessat, AT_FDCWD, p, R_OK), ECAPMODE);
+	ck_assert_fails(syscall(SYS_unlinkat, AT_FDCWD, p, 0), ECAPMODE);
+}
+END_TEST
+
+/*
+ * A supervisor started by a limit (full) does not route opens from the
+ * current directory: capability mode refuses them all in the kernel.
+ */
+START_TEST(full_supervisor_refuses_proc_self_fd_opens)
+{
+	char p[64];
+	int d = open("/tmp", O_RDONLY | O_DIRECTORY), pp[2];
+	cap_rights_t r;
+
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	ck_assert_int_eq(cap_rights_limit(pp[0], cap_rights_init(&r, CAP_READ)), 0);
+	ENTER();
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/.", d);
+	ck_assert_fails(open(p, O_RDONLY), ECAPMODE);
+}
+END_TEST
+
 START_TEST(sockets_of_refused_kinds)
 {
 	ENTER();
@@ -573,6 +647,8 @@ static Suite *make_suite(void)
 		tcase_add_test(ns, ipc_namespaces);
 		tcase_add_test(ns, namespaces_and_mounts);
 		tcase_add_test(net, network_addresses);
+		tcase_add_test(ns, opens_under_proc_self_fd);
+		tcase_add_test(ns, full_supervisor_refuses_proc_self_fd_opens);
 		tcase_add_test(net, sendmsg_without_destination);
 		tcase_add_test(net, kernel_only_sendmsg_fails_closed);
 		tcase_add_test(net, sockets_of_refused_kinds);

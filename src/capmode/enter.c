@@ -62,6 +62,7 @@ int cap_enter(void)
 {
 	struct bpf_asm a;
 	int saved = errno, r, fence = -1;
+	unsigned served = 0;
 
 	/*
 	 * No shortcut when the probe already says "capability mode": a filter
@@ -74,7 +75,9 @@ int cap_enter(void)
 	if ((r = uring_check()) != 0)
 		goto out;
 	bpf_init(&a);
-	r = capmode_compile(&a, sup_ensure(true) ? RK_SERVED : 0);
+	if (sup_ensure(true))
+		served = RK_SERVED | (sup_lean() ? 1u << RK_CWD : 0);
+	r = capmode_compile(&a, served);
 	fence = landlock_prepare();
 	/* The mark goes first: the filter refuses changes to it. */
 	if (r == 0)

@@ -14,7 +14,9 @@
  * again, by path, for reading: each regular file the process holds with
  * CAP_FEXECVE, and each directory it holds with CAP_LOOKUP and
  * CAP_FEXECVE (whose files opened later inherit that right), gets a rule
- * allowing READ_FILE beneath it.  Everything else stays fenced.
+ * allowing READ_FILE beneath it, and so does the system's dynamic loader,
+ * which the kernel opens by path for a dynamically linked program.
+ * Everything else stays fenced.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,12 +68,34 @@ static bool executable(int fd, const struct stat *sb)
 	return S_ISREG(sb->st_mode) || (S_ISDIR(sb->st_mode) && cap_rights_is_set(&r, CAP_LOOKUP));
 }
 
+/*
+ * The dynamic loaders the kernel may open by path for a program executed
+ * from a descriptor (its PT_INTERP).  Reading them gives nothing away.
+ */
+static const char *const loaders[] = {
+    "/lib64/ld-linux-x86-64.so.2",
+    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+};
+
+static void allow_loaders(int ruleset)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(loaders); i++) {
+		struct path_beneath pb = {FS_READ_FILE, open(loaders[i], O_PATH | O_CLOEXEC)};
+
+		if (pb.parent_fd >= 0) {
+			(void)syscall(NR_landlock_add_rule, ruleset, RULE_PATH_BENEATH, &pb, 0);
+			close(pb.parent_fd);
+		}
+	}
+}
+
 /* READ_FILE beneath every directory and on every file exec may start from. */
 static void allow_exec_sources(int ruleset)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
 
+	allow_loaders(ruleset);
 	if (d == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {

@@ -63,6 +63,11 @@
 #define DENY_IF(call, test, arg, ...)  R(call, test, arg, CM_DENY, 0, __VA_ARGS__)
 /* The current directory is a global name: AT_FDCWD is refused outright. */
 #define NO_CWD(call, arg)  DENY_IF(call, CT_EQ, arg, (uint32_t)AT_FDCWD)
+/*
+ * An open from the current directory: served (under /proc/self/fd/N/ only)
+ * where the listener routes it, the lean one; ECAPMODE otherwise.
+ */
+#define FROM_CWD(call) {NR_##call, CT_EQ, 0, CM_ROUTE, 1, 0, {(uint32_t)AT_FDCWD}, RK_CWD}
 /* A lookup beneath a directory descriptor (spec 2.10). */
 #define LOOKUP(call, arg)  NO_CWD(call, arg), ROUTE(call)
 
@@ -113,7 +118,7 @@ const struct cm_rule cm_rules[] = {
 	NO_CWD(futimesat, 0), ALLOW_IF(futimesat, CT_PTR_NULL, 1, 0), ROUTE(futimesat),
 
 	/* Lookups beneath a directory descriptor. */
-	LOOKUP(openat, 0), LOOKUP(openat2, 0), LOOKUP(faccessat, 0), LOOKUP(faccessat2, 0),
+	FROM_CWD(openat), ROUTE(openat), FROM_CWD(openat2), ROUTE(openat2), LOOKUP(faccessat, 0), LOOKUP(faccessat2, 0),
 	LOOKUP(fchmodat, 0), LOOKUP(fchmodat2, 0), LOOKUP(fchownat, 0),
 	LOOKUP(mkdirat, 0), LOOKUP(mknodat, 0), LOOKUP(readlinkat, 0), LOOKUP(unlinkat, 0),
 	LOOKUP(symlinkat, 1), LOOKUP(getxattrat, 0), LOOKUP(setxattrat, 0),

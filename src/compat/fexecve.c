@@ -7,11 +7,21 @@
  * where no thread can rewrite it into a path between the check and the
  * exec.  Without mseal (Linux before 6.10) the page is merely read-only,
  * and fexecve in capability mode fails with ECAPMODE.
+ *
+ * LD_LIBRARY_PATH_FDS, FreeBSD's way to give the new program's loader its
+ * library directories as descriptors (a list of numbers separated by
+ * colons), becomes LD_LIBRARY_PATH=/proc/self/fd/N:... in front of any
+ * LD_LIBRARY_PATH: glibc's loader opens those paths, the kernel resolves
+ * them outside capability mode, and inside it the supervisor opens them
+ * beneath descriptor N (supervisor/lookup.c).  No memory is allocated:
+ * fexecve may be called between fork and exec.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -36,12 +46,83 @@ static void make_sealed(void)
 	empty = p;
 }
 
+#define FDS_VAR  "LD_LIBRARY_PATH_FDS="
+#define PATH_VAR "LD_LIBRARY_PATH="
+#define MAX_PATH 8192
+
+/* The value of name (with '=') in env, or NULL. */
+static const char *lookup(char *const env[], const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], name, n) == 0)
+			return env[i] + n;
+	return NULL;
+}
+
+/* LD_LIBRARY_PATH from the descriptors in fds, then old: in buf, or NULL if too long. */
+static char *library_path(const char *fds, const char *old, char *buf, size_t size)
+{
+	size_t len = strlen(PATH_VAR);
+	int n;
+
+	memcpy(buf, PATH_VAR, len);
+	for (const char *p = fds; *p;) {
+		size_t digits = strspn(p, "0123456789");
+
+		if (digits > 0 && (p[digits] == ':' || p[digits] == '\0')) {
+			n = snprintf(buf + len, size - len, "%s/proc/self/fd/%.*s",
+			             len > strlen(PATH_VAR) ? ":" : "", (int)digits, p);
+			if (n < 0 || (size_t)n >= size - len)
+				return NULL;
+			len += (size_t)n;
+		}
+		p += digits + strcspn(p + digits, ":");
+		p += *p == ':';
+	}
+	if (old && *old) {
+		n = snprintf(buf + len, size - len, ":%s", old);
+		if (n < 0 || (size_t)n >= size - len)
+			return NULL;
+	}
+	return buf;
+}
+
+static void exec(int fd, char *const argv[], char *const envp[])
+{
+	syscall(SYS_execveat, fd, empty, argv, envp, AT_EMPTY_PATH);
+}
+
 int fexecve(int fd, char *const argv[], char *const envp[])
 {
+	const char *fds = lookup(envp, FDS_VAR);
+	size_t n = 0;
 	int saved = errno;
 
 	pthread_once(&once, make_sealed);
 	errno = saved;
-	syscall(SYS_execveat, fd, empty, argv, envp, AT_EMPTY_PATH);
+	if (fds == NULL) {
+		exec(fd, argv, envp);
+		return -1;
+	}
+	while (envp[n])
+		n++;
+	{
+		char *env[n + 2], buf[MAX_PATH];
+		size_t k = 0;
+
+		env[k] = library_path(fds, lookup(envp, PATH_VAR), buf, sizeof(buf));
+		if (env[k] == NULL) {
+			errno = E2BIG;
+			return -1;
+		}
+		k++;
+		for (size_t i = 0; i < n; i++)
+			if (strncmp(envp[i], PATH_VAR, strlen(PATH_VAR)) != 0)
+				env[k++] = envp[i];
+		env[k] = NULL;
+		exec(fd, argv, env);
+	}
 	return -1;
 }

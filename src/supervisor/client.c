@@ -195,6 +195,15 @@ bool sup_active(void)
 	return state == SUP_ACTIVE;
 }
 
+bool sup_lean(void)
+{
+	int saved = errno;
+	bool lean = state == SUP_ACTIVE && ctl(CTL_MODE, 0, 0, 0) == SUP_LEAN;
+
+	errno = saved;
+	return lean;
+}
+
 bool sup_limit(int fd, const struct fd_state *st)
 {
 	int saved = errno;

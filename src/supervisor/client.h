@@ -31,6 +31,9 @@ CAPSICUM_HIDDEN bool sup_ensure(bool lean);
 /* Whether sup_ensure() found or made a supervisor (no request). */
 CAPSICUM_HIDDEN bool sup_active(void);
 
+/* Whether that supervisor's listener is the lean one (route.h). */
+CAPSICUM_HIDDEN bool sup_lean(void);
+
 /*
  * Tell the supervisor that fd is limited to st.  true when the supervisor
  * holds the file's state and judges lookups beneath it and its copies;

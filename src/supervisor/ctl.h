@@ -45,6 +45,8 @@ enum ctl_op {
 	 */
 	CTL_BINDAT = 4,
 	CTL_CONNECTAT = 5,
+	/* (): -> the supervisor's mode, SUP_FULL or SUP_LEAN. */
+	CTL_MODE = 6,
 };
 
 /* The supervisor's modes, the byte that comes with the listener. */

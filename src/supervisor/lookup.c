@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -562,6 +563,29 @@ static int on_entry(struct job *j)
 	return res;
 }
 
+/*
+ * An open from the current directory in capability mode (only the lean
+ * listener routes it): "/proc/self/fd/N/rest" is rest beneath descriptor
+ * N, as an openat(N, rest) would be -- how a loader given
+ * LD_LIBRARY_PATH_FDS finds its libraries (compat/fexecve.c).  Any other
+ * path is a global name.  Rewrites path to rest: 0, or -ECAPMODE.
+ */
+static int beneath_proc_fd(char *path, int *fd)
+{
+	static const char prefix[] = "/proc/self/fd/";
+	char *p = path + sizeof(prefix) - 1, *end;
+	long n;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0 || *p < '0' || *p > '9')
+		return -ECAPMODE;
+	n = strtol(p, &end, 10);
+	if (*end != '/' || end[1] == '\0' || n < 0 || n > INT_MAX)
+		return -ECAPMODE;
+	*fd = (int)n;
+	memmove(path, end + 1, strlen(end + 1) + 1);
+	return 0;
+}
+
 /* --- Deciding. --- */
 
 static void release(struct job *j)
@@ -577,13 +601,13 @@ static void release(struct job *j)
  * decision to let the call continue and the strict path share the copy.
  * 0 or -errno (a record that cannot be read fails closed).
  */
-static int copy_dir(struct job *j, int i, int arg)
+static int copy_dir(struct job *j, int i, int fd)
 {
 	struct dir *dir = &j->dir[i];
 
 	if (dir->copy >= 0 || dir->err != 0)
 		return dir->err;
-	dir->fd = arg_int(j->d, arg);
+	dir->fd = fd;
 	dir->copy = target_getfd(j->t, dir->fd);
 	if (dir->copy < 0) {
 		dir->err = dir->copy;
@@ -595,13 +619,13 @@ static int copy_dir(struct job *j, int i, int arg)
 }
 
 /* The directory in slot i for the strict path: 0 or -errno. */
-static int fetch_dir(struct job *j, int i, int arg)
+static int fetch_dir(struct job *j, int i, int fd)
 {
 	int r;
 
-	if (arg_int(j->d, arg) == AT_FDCWD)
+	if (fd == AT_FDCWD)
 		return j->t->capmode ? -ECAPMODE : -ENOTCAPABLE;
-	if ((r = copy_dir(j, i, arg)) != 0)
+	if ((r = copy_dir(j, i, fd)) != 0)
 		return r;
 	return on_procfs(j->dir[i].copy) ? -ENOTCAPABLE : 0;
 }
@@ -627,7 +651,7 @@ static bool unrestricted(struct job *j, const struct route *route)
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++) {
 		if (arg_int(j->d, route->dirfd[i]) == AT_FDCWD)
 			continue;
-		if (copy_dir(j, i, route->dirfd[i]) != 0 || j->dir[i].rec.restricted)
+		if (copy_dir(j, i, arg_int(j->d, route->dirfd[i])) != 0 || j->dir[i].rec.restricted)
 			return false;
 	}
 	return true;
@@ -683,9 +707,14 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 	if (res == 0)
 		j.flags = j.call->flags_arg == NO_FLAGS ? 0 : arg_int(d, j.call->flags_arg);
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG && res == 0; i++) {
-		res = fetch_dir(&j, i, route->dirfd[i]);
-		if (res == 0 && target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
+		int fd = arg_int(d, route->dirfd[i]);
+
+		if (target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
 			res = -EFAULT;
+		else if (fd == AT_FDCWD && t->capmode)
+			res = beneath_proc_fd(j.path[i], &fd);
+		if (res == 0)
+			res = fetch_dir(&j, i, fd);
 	}
 	if (res == 0)
 		res = check_rights(&j);

@@ -13,6 +13,7 @@
  *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
  *	a call with descriptor arguments (not lean):
  *	  any of them in the slow range              -> USER_NOTIF
+ *	openat, openat2 (lean)                       -> USER_NOTIF
  *	anything else                                -> ALLOW
  *
  * Calls with AT_FDCWD stay in the kernel: outside capability mode they are
@@ -194,6 +195,17 @@ static void emit_refusals(struct bpf_asm *a, int nr)
 static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool slow)
 {
 	int notify = bpf_label(a);
+
+	/*
+	 * The lean listener belongs to a process entering capability mode: it
+	 * also routes opens from the current directory, which the supervisor
+	 * serves under /proc/self/fd/N/ from descriptor N (the loader's
+	 * LD_LIBRARY_PATH_FDS) and refuses otherwise.
+	 */
+	if (!slow && (nr == NR_openat || nr == NR_openat2)) {
+		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+		return;
+	}
 
 	emit_refusals(a, nr);
 	if (slow)

@@ -41,6 +41,7 @@ enum route_kind {
 	RK_SEND, /* sendmsg, sendmmsg: performed by the supervisor (send.c) */
 	RK_COPY,
 	RK_EXEC, /* execveat from a descriptor: fexecve (exec.c) */
+	RK_CWD,  /* openat from the current directory: only the lean listener routes it */
 	RK_SLOW, /* no entry in routes[]: a call with a slow-range descriptor */
 };
 
@@ -78,7 +79,10 @@ CAPSICUM_HIDDEN unsigned route_fd_args_of(const struct seccomp_data *d);
 /* Whether d is a copy the supervisor makes: dup, dup2, dup3, fcntl(F_DUPFD*), accept, accept4. */
 CAPSICUM_HIDDEN bool route_is_copy(const struct seccomp_data *d);
 
-/* The listener filter, routing the slow range or not (lean): 0 or -errno. */
-CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a, bool slow);
+/*
+ * The listener filter: the full one routes the slow range, the lean one
+ * (started by cap_enter) opens from the current directory.  0 or -errno.
+ */
+CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a, bool full);
 
 #endif

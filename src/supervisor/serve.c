@@ -114,6 +114,9 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 	case CTL_CONNECTAT:
 		serve_sockat(t, d, r);
 		break;
+	case CTL_MODE:
+		r->val = slow_enabled() ? SUP_FULL : SUP_LEAN;
+		break;
 	default:
 		r->error = EINVAL;
 		break;
