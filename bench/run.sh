@@ -7,6 +7,9 @@
 # docs/BENCHMARKS.md was made with: bench/run.sh -r 50 -t 20 -n 100000
 # Capability mode (capmodebench) runs after it; CAPMODE_ARGS (default
 # "-r 30 -n 20000") are its options, CAPMODE_ONLY=1 skips capbench.
+# Process descriptors (procbench) run last; PROC_ARGS (default "-r 15 -n 200")
+# are its options, PROC_ONLY=1 runs procbench alone (no plot; the machine
+# goes to proc-machine.txt, leaving capbench's machine.txt alone).
 #
 # BUILD_DIR (default /tmp/capsicum-bench-build) and CC are honoured.
 set -eu
@@ -19,8 +22,10 @@ out=$root/bench/results
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
 	-DCAPSICUM_TESTS=OFF -DCAPSICUM_BENCH=ON >/dev/null
-make -C "$build" capbench capmodebench >/dev/null
+make -C "$build" capbench capmodebench procbench >/dev/null
 mkdir -p "$out"
+machine=$out/machine.txt
+[ "${PROC_ONLY:-0}" = 1 ] && machine=$out/proc-machine.txt
 
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -34,14 +39,23 @@ mkdir -p "$out"
 	echo "libc: $(ldd --version 2>&1 | head -n 1)"
 	echo "compiler: $(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt") -O2"
 	echo "args: $*"
-} >"$out/machine.txt"
+} >"$machine"
 
+if [ "${PROC_ONLY:-0}" = 1 ]; then
+	# shellcheck disable=SC2086
+	"$build/bench/procbench" ${PROC_ARGS:--r 15 -n 200} -o "$out/proc.tsv" | tee "$out/proc.md"
+	exit 0
+fi
 if [ "${CAPMODE_ONLY:-0}" != 1 ]; then
 	"$build/bench/capbench" -v -o "$out/summary.tsv" -O "$out/raw.tsv" "$@" | tee "$out/results.md"
 fi
 # shellcheck disable=SC2086
 "$build/bench/capmodebench" ${CAPMODE_ARGS:--r 30 -n 20000} -o "$out/capmode.tsv" |
 	tee "$out/capmode.md"
+if [ "${CAPMODE_ONLY:-0}" != 1 ]; then
+	# shellcheck disable=SC2086
+	"$build/bench/procbench" ${PROC_ARGS:--r 15 -n 200} -o "$out/proc.tsv" | tee "$out/proc.md"
+fi
 
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot -e "summary='$out/summary.tsv'; output='$root/docs/benchmarks.png'" \
