@@ -78,7 +78,7 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	perror(what);
 	exit(2);
@@ -280,9 +280,10 @@ static double measure(const struct config *c)
 	case K_SEND: {
 		int sv[2];
 
-		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 ||
-		    (fd = open("/dev/null", O_RDONLY)) < 0)
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0)
 			die("socketpair");
+		if ((fd = open("/dev/null", O_RDONLY)) < 0)
+			die("/dev/null");
 		if (c->capmode && cap_enter() != 0)
 			die("cap_enter");
 		send_loop(c->op, sv, fd);
