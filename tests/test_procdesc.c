@@ -949,6 +949,56 @@ static void rewritten_receiver(void *arg)
 	(void)!read(s, &p, 1);
 }
 
+/*
+ * A server holds the other end of every connection made to it.  An end
+ * marked like a process descriptor and naming the server's pid must not
+ * let another process's pdkill reach the server: the pair was not made by
+ * the server's parent.
+ */
+static void forged_receiver(void *arg)
+{
+	int s = *(int *)arg, d, r, e;
+	pid_t p = -1;
+
+	CHILD_CHECK((d = recv_fd(s)) >= 0);
+	errno = 0;
+	r = pdkill(d, SIGKILL);
+	e = errno;
+	CHILD_CHECK(r == -1 && e == EBADF);
+	CHILD_CHECK(pdgetpid(d, &p) == -1 && errno == EBADF);
+}
+
+START_TEST(attack_forged_descriptor_naming_a_server)
+{
+	int sv[2], pair[2], pipe_[2], mark = 0x70646664, end;
+	pid_t server;
+	struct child r;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipe_), 0);
+	server = fork();
+	ck_assert_int_ge(server, 0);
+	if (server == 0) {
+		/* the server makes the pair and keeps one end, as accept() would */
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
+			_exit(1);
+		send_fd(pipe_[1], pair[0]);
+		for (;;)
+			pause();
+	}
+	end = recv_fd(pipe_[0]);
+	ck_assert_int_ge(end, 0);
+	ck_assert_int_eq(setsockopt(end, SOL_SOCKET, SO_PEEK_OFF, &mark, sizeof(mark)), 0);
+	ck_assert_int_eq(setsockopt(end, SOL_SOCKET, SO_RCVLOWAT, &server, sizeof(server)), 0);
+	r = spawn(forged_receiver, &sv[1]);
+	send_fd(sv[0], end);
+	reap(r);
+	ck_assert_int_eq(waitpid(server, NULL, WNOHANG), 0); /* still running */
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+}
+END_TEST
+
 START_TEST(attack_rewritten_pid_in_sent_descriptor)
 {
 	int sv[2], fd, w, vw, killed;
@@ -1344,6 +1394,7 @@ static Suite *make_suite(void)
 	tcase_add_test(attack, attack_shutdown_without_pdkill);
 	tcase_add_test(attack, attack_forged_descriptor);
 	tcase_add_test(attack, attack_rewritten_pid_in_sent_descriptor);
+	tcase_add_test(attack, attack_forged_descriptor_naming_a_server);
 	TCase *all[] = {basic, life, ops, rights, capmode, attack};
 
 	for (size_t i = 0; i < ARRAY_LEN(all); i++) {

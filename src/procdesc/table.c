@@ -176,22 +176,52 @@ static int holds_socket(pid_t pid, unsigned ino)
 	return found;
 }
 
+/* The parent of process pid (/proc/PID/stat), or -errno. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid ...": comm may hold anything, so from the last ')' */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -EIO;
+	return (pid_t)strtol(p + 3, NULL, 10);
+}
+
 /*
  * Whether pid, read from a descriptor this process did not make, names
- * its child.  Anyone may set a socket's SO_RCVLOWAT: the child is the
- * process that holds the other end.  Where that cannot be seen (capability
- * mode: no netlink, no /proc), only a child of this process is believed,
- * whose pid is not reused before this process reaps it.
+ * its child.  Anyone may set a socket's SO_RCVLOWAT, and any server holds
+ * the other end of a connection made to it; but only pdfork makes the
+ * pair, so the process that made the pair (SO_PEERCRED, set by the kernel)
+ * is the child's parent, and the child holds the other end.  Where that
+ * cannot be seen (capability mode: no netlink, no /proc), only a child of
+ * this process made by this process is believed, whose pid is not reused
+ * before this process reaps it.
  */
 bool pd_verify(int fd, pid_t pid)
 {
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
 	siginfo_t si;
 	unsigned peer = 0;
-	int r = peer_ino(fd, &peer);
+	int r;
 
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0)
+		return false;
+	r = peer_ino(fd, &peer);
 	if (r == 0 && (r = holds_socket(pid, peer)) >= 0)
-		return r == 1;
-	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0;
+		return r == 1 && parent_of(pid) == cred.pid;
+	return cred.pid == getpid() &&
+	       waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0;
 }
 
 bool pd_lookup(int fd, struct pd *out)

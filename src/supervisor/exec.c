@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -45,37 +46,80 @@ static bool has_flag(const char *line, const char *flag)
 	return false;
 }
 
+/* The whole of the caller's /proc/TID/smaps, NUL-terminated (free it), or NULL. */
+static char *read_smaps(const struct target *t)
+{
+	char path[64], *buf = NULL;
+	size_t len = 0, size = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)t->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	do {
+		if (size - len < 4096) {
+			char *b = realloc(buf, size = size ? 2 * size : 65536);
+
+			if (b == NULL) {
+				n = -1;
+				break;
+			}
+			buf = b;
+		}
+		n = read(fd, buf + len, size - len - 1);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n > 0);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 /*
  * Whether addr lies in a mapping of the caller that nothing can write: a
  * private anonymous one, sealed, readable, not writable, and not under a
- * userfaultfd (smaps: VmFlags).
+ * userfaultfd (smaps: VmFlags).  Whole lines only, and a mapping's header
+ * only where one must be -- first, and after each VmFlags line -- so that
+ * no file name can pass for a header (names cannot hold a newline: the
+ * kernel escapes it).
  */
 static bool immutable(const struct target *t, uint64_t addr)
 {
-	char path[64], line[512];
-	bool in = false, ok = false;
-	FILE *f;
+	char *smaps = read_smaps(t), *line, *next;
+	bool header = true, in = false, ok = false;
 
-	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)t->tid);
-	if ((f = fopen(path, "re")) == NULL)
+	if (smaps == NULL)
 		return false;
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t lo, hi;
-		char ino[32];
+	for (line = smaps; *line; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		if (header) {
+			uint64_t lo, hi, off;
+			char perms[8], dev[16], ino[24];
+			int end = 0;
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %*s %31s", &lo, &hi, ino) == 3 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			in = addr >= lo && addr < hi && strcmp(ino, "0") == 0;
-			continue;
-		}
-		if (in && strncmp(line, "VmFlags:", 8) == 0) {
-			ok = has_flag(line, "sl") && has_flag(line, "rd") &&
-			     !has_flag(line, "wr") && !has_flag(line, "sh") &&
-			     !has_flag(line, "um") && !has_flag(line, "uw");
-			break;
+			/* "lo-hi perms offset dev inode [name]": anonymous, no name */
+			in = sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %15s %23s %n",
+			            &lo, &hi, perms, &off, dev, ino, &end) == 6 &&
+			     addr >= lo && addr < hi && strcmp(ino, "0") == 0 &&
+			     (line[end] == '\0' || strcmp(line + end, "[anon]") == 0);
+			header = false;
+		} else if (strncmp(line, "VmFlags:", 8) == 0) {
+			if (in) {
+				ok = has_flag(line, "sl") && has_flag(line, "rd") &&
+				     !has_flag(line, "wr") && !has_flag(line, "sh") &&
+				     !has_flag(line, "um") && !has_flag(line, "uw");
+				break;
+			}
+			header = true;
 		}
 	}
-	fclose(f);
+	free(smaps);
 	return ok;
 }
 
