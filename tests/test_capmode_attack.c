@@ -332,6 +332,37 @@ static int victim(void)
 	return p;
 }
 
+/*
+ * SIGIO goes to a descriptor's owner, which another process may have set
+ * before capability mode: the sandbox may neither choose that owner's
+ * signal (F_SETSIG: SIGKILL) nor turn SIGIO on for it (its default action
+ * ends the process).  For itself it may do both.
+ */
+START_TEST(sigio_only_to_oneself)
+{
+	pid_t v = victim();
+	int sv[2], st, on = 1;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(fcntl(sv[1], F_SETOWN, v), 0);
+	ENTER();
+	ck_assert_fails(fcntl(sv[1], F_SETSIG, SIGKILL), ECAPMODE);
+	ck_assert_fails(fcntl(sv[1], F_SETFL, O_ASYNC | O_NONBLOCK), ECAPMODE);
+	ck_assert_fails(ioctl(sv[1], FIOASYNC, &on), ECAPMODE);
+	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
+	ck_assert_int_eq(write(sv[0], "x", 1), 1);
+	ck_assert_int_eq(waitpid(v, &st, WNOHANG), 0); /* the victim lives */
+	ck_assert_fails(fcntl(sv[1], F_SETOWN, v), ECAPMODE);
+	ck_assert_int_eq(fcntl(sv[1], F_SETOWN, getpid()), 0);
+	signal(SIGUSR1, SIG_IGN);
+	ck_assert_int_eq(fcntl(sv[1], F_SETSIG, SIGUSR1), 0);
+	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_ASYNC | O_NONBLOCK), 0);
+	ck_assert_int_eq(write(sv[0], "y", 1), 1);
+	ck_assert_int_eq(waitpid(v, &st, WNOHANG), 0);
+	kill(v, SIGKILL);
+}
+END_TEST
+
 START_TEST(signals_to_other_processes)
 {
 	pid_t v = victim();
@@ -654,6 +685,7 @@ static Suite *make_suite(void)
 		tcase_add_test(net, sockets_of_refused_kinds);
 		tcase_add_test(net, network_configuration_by_name);
 		tcase_add_test(proc, signals_to_other_processes);
+		tcase_add_test(proc, sigio_only_to_oneself);
 		tcase_add_test(proc, kernel_only_signal_to_self_fails_closed);
 		tcase_add_test(proc, other_processes);
 		tcase_add_test(proc, clone_sharing_the_descriptor_table);

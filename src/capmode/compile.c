@@ -53,6 +53,7 @@ static void emit_test(struct bpf_asm *a, const struct cm_rule *r, int next)
 	int match;
 
 	CAPSICUM_CHECK(r->arg < 6 && r->nvals <= CM_VALS_MAX);
+	CAPSICUM_CHECK(r->test != CT_EQ_THEN_BITS || (r->arg < 5 && r->nvals == 2));
 	switch (r->test) {
 	case CT_ALWAYS:
 		break;
@@ -86,6 +87,12 @@ static void emit_test(struct bpf_asm *a, const struct cm_rule *r, int next)
 	case CT_ANY_BITS:
 		bpf_ld(a, SD_ARG_LO(r->arg));
 		bpf_jmp(a, BPF_JSET, r->vals[0], BPF_NEXT, next);
+		break;
+	case CT_EQ_THEN_BITS:
+		bpf_ld(a, SD_ARG_LO(r->arg));
+		bpf_jmp(a, BPF_JEQ, r->vals[0], BPF_NEXT, next);
+		bpf_ld(a, SD_ARG_LO(r->arg + 1));
+		bpf_jmp(a, BPF_JSET, r->vals[1], BPF_NEXT, next);
 		break;
 	case CT_PTR_NULL:
 		bpf_ld(a, SD_ARG_LO(r->arg));

@@ -89,13 +89,24 @@ const struct cm_rule cm_rules[] = {
 	 * its target in memory.
 	 */
 	{NR_fcntl, CT_EQ, 1, CM_ROUTE, 1, 0, {F_SETOWN}, RK_SIGNAL},
+	/*
+	 * The signal sent to the owner, and turning SIGIO on (its default
+	 * action ends a process): only where the owner is the caller or no
+	 * one, which the supervisor checks.
+	 */
+	{NR_fcntl, CT_EQ, 1, CM_ROUTE, 1, 0, {F_SETSIG}, RK_SIGNAL},
+	{NR_fcntl, CT_EQ_THEN_BITS, 1, CM_ROUTE, 2, 0, {F_SETFL, O_ASYNC}, RK_SIGNAL},
 	DENY_IF(fcntl, CT_EQ, 1, F_SETOWN_EX), ALLOW(fcntl),
 	/* Terminal input injection, console redirection, line disciplines,
 	 * namespace descriptors, seccomp's descriptor injection. */
 	DENY_IF(ioctl, CT_IN, 1, TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSCTTY,
 	        NS_GET_USERNS_, NS_GET_PARENT_),
-	/* SIGIO owners and a terminal's foreground group are other processes. */
-	DENY_IF(ioctl, CT_IN, 1, FIOSETOWN, SIOCSPGRP, TIOCSPGRP, TIOCSIG),
+	/*
+	 * SIGIO owners and a terminal's foreground group are other processes;
+	 * FIOASYNC turns SIGIO on for whoever owns the file (fcntl's F_SETFL
+	 * is checked instead).
+	 */
+	DENY_IF(ioctl, CT_IN, 1, FIOSETOWN, SIOCSPGRP, TIOCSPGRP, TIOCSIG, FIOASYNC),
 	/*
 	 * Socket ioctls 0x89xx reach the network configuration by interface
 	 * name (and 0x8bxx wireless); only the per-socket queries stay.

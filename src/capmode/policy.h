@@ -29,14 +29,15 @@ enum cm_action {
 
 enum cm_test {
 	CT_ALWAYS,
-	CT_EQ,       /* (low word & mask) == vals[0] */
-	CT_NE,       /* (low word & mask) != vals[0] */
-	CT_IN,       /* (low word & mask) is one of vals */
-	CT_NOT_IN,   /* ... is none of vals */
-	CT_LT,       /* low word < vals[0], unsigned */
-	CT_GE,       /* low word >= vals[0], unsigned */
-	CT_ANY_BITS, /* low word & vals[0] != 0 */
-	CT_PTR_NULL, /* all 64 bits zero */
+	CT_EQ,           /* (low word & mask) == vals[0] */
+	CT_NE,           /* (low word & mask) != vals[0] */
+	CT_IN,           /* (low word & mask) is one of vals */
+	CT_NOT_IN,       /* ... is none of vals */
+	CT_LT,           /* low word < vals[0], unsigned */
+	CT_GE,           /* low word >= vals[0], unsigned */
+	CT_ANY_BITS,     /* low word & vals[0] != 0 */
+	CT_EQ_THEN_BITS, /* low word == vals[0] and the next argument's & vals[1] != 0 */
+	CT_PTR_NULL,     /* all 64 bits zero */
 };
 
 #define CM_VALS_MAX 8

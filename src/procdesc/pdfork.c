@@ -104,7 +104,8 @@ static void child(int d, int c, int flags, pid_t *slot)
 	if (!(flags & PD_DAEMON)) {
 		struct pollfd pf = {k, POLLHUP, 0};
 
-		if (fcntl(k, F_SETSIG, SIGKILL) != 0 || fcntl(k, F_SETOWN, getpid()) != 0 ||
+		/* The owner first: capability mode lets only the owner's signal be chosen. */
+		if (fcntl(k, F_SETOWN, getpid()) != 0 || fcntl(k, F_SETSIG, SIGKILL) != 0 ||
 		    (fl = fcntl(k, F_GETFL)) < 0 || fcntl(k, F_SETFL, fl | O_ASYNC) != 0)
 			raise(SIGKILL);
 		/* D closed before C was armed: no event will come. */

@@ -7,7 +7,8 @@
  *	          any dirfd slot not AT_FDCWD        -> USER_NOTIF
  *	  signal                                     -> USER_NOTIF
  *	  prctl(CTL_PRCTL)                           -> USER_NOTIF
- *	  a copy, fcntl(F_SETOWN)                    -> USER_NOTIF
+ *	  a copy, fcntl(F_SETOWN, F_SETSIG, F_SETFL   -> USER_NOTIF
+ *	    with O_ASYNC)
  *	  sendmsg, sendmmsg                          -> USER_NOTIF
  *	clone/unshare giving a process another table  -> ENOTCAPABLE
  *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
@@ -192,6 +193,22 @@ static void emit_refusals(struct bpf_asm *a, int nr)
 	}
 }
 
+/* fcntl: copies, and what names or signals a SIGIO owner (F_SETFL only with O_ASYNC). */
+static void emit_fcntl(struct bpf_asm *a, int notify)
+{
+	static const uint32_t cmds[] = {F_DUPFD, F_DUPFD_CLOEXEC, F_SETOWN, F_SETSIG};
+	int other = bpf_label(a);
+
+	bpf_ld(a, SD_ARG_LO(1));
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		bpf_jmp_far(a, BPF_JEQ, cmds[i], true, notify);
+	bpf_jmp(a, BPF_JEQ, F_SETFL, BPF_NEXT, other);
+	bpf_ld(a, SD_ARG_LO(2));
+	bpf_jmp_far(a, BPF_JSET, O_ASYNC, true, notify);
+	bpf_bind(a, other);
+	bpf_ret(a, SECCOMP_RET_ALLOW);
+}
+
 static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool slow)
 {
 	int notify = bpf_label(a);
@@ -218,13 +235,8 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool sl
 	}
 	switch (r->kind) {
 	case RK_COPY:
-		if (nr == NR_fcntl) {
-			bpf_ld(a, SD_ARG_LO(1));
-			bpf_jmp_far(a, BPF_JEQ, F_DUPFD, true, notify);
-			bpf_jmp_far(a, BPF_JEQ, F_DUPFD_CLOEXEC, true, notify);
-			bpf_jmp_far(a, BPF_JEQ, F_SETOWN, true, notify);
-			bpf_ret(a, SECCOMP_RET_ALLOW);
-		}
+		if (nr == NR_fcntl)
+			emit_fcntl(a, notify);
 		bpf_bind(a, notify);
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;

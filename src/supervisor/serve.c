@@ -27,21 +27,69 @@ static int arg_int(const struct seccomp_data *d, int i)
 	return (int)(uint32_t)d->args[i];
 }
 
+/*
+ * Whether the SIGIO owner of the caller's descriptor fd is no one or the
+ * caller itself (its process, or its own thread): 0, or -errno.
+ */
+static int owner_is_caller(struct target *t, int fd)
+{
+	struct f_owner_ex ex;
+	pid_t tgid, ppid;
+	int copy = target_getfd(t, fd), r;
+
+	if (copy < 0)
+		return copy == -EBADF ? -EBADF : -ENOTCAPABLE;
+	/* IDs in the supervisor's pid namespace, as target_family() gives them */
+	r = fcntl(copy, F_GETOWN_EX, &ex) == 0 ? 0 : -errno;
+	close(copy);
+	if (r != 0 || ex.pid == 0)
+		return r;
+	if ((r = target_family(t, &tgid, &ppid)) != 0)
+		return r;
+	if ((ex.type == F_OWNER_PID && ex.pid == tgid) ||
+	    (ex.type == F_OWNER_TID && ex.pid == t->tid))
+		return 0;
+	return -ECAPMODE;
+}
+
+/*
+ * fcntl that names or signals a SIGIO owner: F_SETOWN names it in a
+ * register, the caller's own process or no one; F_SETSIG and F_SETFL with
+ * O_ASYNC act on whoever owns the open file description, which must be the
+ * caller or no one.  A slow-range descriptor is judged first, as any call
+ * on it.
+ */
+static void serve_owner(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	pid_t tgid, tid;
+	int res;
+
+	serve_slow(t, d, r);
+	if (!r->cont || !t->capmode)
+		return;
+	r->cont = false;
+	if ((uint32_t)d->args[1] != F_SETOWN) {
+		res = owner_is_caller(t, arg_int(d, 0));
+	} else if (arg_int(d, 2) == 0) {
+		res = 0;
+	} else if ((res = target_ns_ids(t, &tgid, &tid)) == 0) {
+		res = arg_int(d, 2) == tgid ? 0 : -ECAPMODE;
+	}
+	if (res == 0)
+		r->cont = true;
+	else
+		r->error = -res;
+}
+
 void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
 	pid_t tgid, tid;
 
 	if (d->nr == NR_fcntl) {
-		/* F_SETOWN: a slow-range descriptor is judged first, as any call on it. */
-		serve_slow(t, d, r);
-		if (!r->cont || !t->capmode)
-			return;
-		r->cont = false;
-		if (arg_int(d, 2) == 0) {
-			r->cont = true; /* no owner */
-			return;
-		}
-	} else if (!t->capmode) {
+		serve_owner(t, d, r);
+		return;
+	}
+	if (!t->capmode) {
 		r->cont = true;
 		return;
 	}
@@ -49,8 +97,8 @@ void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = ESRCH;
 		return;
 	}
-	/* tkill names a thread; F_SETOWN a process; the others a thread group first */
-	if (arg_int(d, d->nr == NR_fcntl ? 2 : 0) == (d->nr == NR_tkill ? tid : tgid))
+	/* tkill names a thread; the others a thread group first */
+	if (arg_int(d, 0) == (d->nr == NR_tkill ? tid : tgid))
 		r->cont = true;
 	else
 		r->error = ECAPMODE;
@@ -134,7 +182,9 @@ static int route_kind(const struct seccomp_data *d)
 
 	if (route && route->kind == RK_COPY && route_is_copy(d))
 		return RK_COPY;
-	if (d->nr == NR_fcntl && (uint32_t)d->args[1] == F_SETOWN)
+	if (d->nr == NR_fcntl &&
+	    ((uint32_t)d->args[1] == F_SETOWN || (uint32_t)d->args[1] == F_SETSIG ||
+	     ((uint32_t)d->args[1] == F_SETFL && (d->args[2] & O_ASYNC))))
 		return RK_SIGNAL;
 	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
 		return RK_LOOKUP;
