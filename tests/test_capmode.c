@@ -722,6 +722,142 @@ START_TEST(fexecve_dynamic_program_with_library_fds)
 }
 END_TEST
 
+/* A copy of the report helper in a fresh directory, patched by patch(): its path. */
+static void copy_helper(const char *from, char *path, size_t size, void (*patch)(char *, size_t))
+{
+	static char buf[4 << 20];
+	char dir[] = "/tmp/capsicum-exec.XXXXXX";
+	int in = open(from, O_RDONLY), out;
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	n = read(in, buf, sizeof(buf));
+	ck_assert(n > 0 && n < (ssize_t)sizeof(buf));
+	close(in);
+	if (patch)
+		patch(buf, (size_t)n);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, size, "%s/prog", dir);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	ck_assert_int_ge(out, 0);
+	ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(out);
+}
+
+/* The loader's path in the program replaced by another of the same length. */
+static void other_interpreter(char *buf, size_t n)
+{
+	static const char from[] = "/lib64/ld-linux-x86-64.so.2",
+	                  to[] = "/tmp/x/ld-linux-x86-64.so.2";
+	char *p = memmem(buf, n, from, sizeof(from));
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, to, sizeof(to));
+}
+
+/*
+ * What the kernel would open by path for a program -- a script's
+ * interpreter, an ELF interpreter other than the system loader -- is a
+ * global name: fexecve refuses such programs in capability mode, as
+ * FreeBSD refuses scripts.
+ */
+START_TEST(fexecve_refuses_interpreters)
+{
+	char path[PATH_MAX], *none[] = {NULL}, out[64];
+	int script, interp, st;
+
+	copy_helper(EXEC_REPORT_DYN, path, sizeof(path), other_interpreter);
+	interp = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(interp, 0);
+	snprintf(path + strlen(path) - 4, 16, "script");
+	script = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	ck_assert_int_ge(script, 0);
+	ck_assert_int_eq(write(script, "#!" EXEC_REPORT "\n", strlen(EXEC_REPORT) + 3),
+	                 (ssize_t)strlen(EXEC_REPORT) + 3);
+	close(script);
+	script = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(script, 0);
+	ENTER();
+	st = exec_report_env(script, none, out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 125, "script: status %#x", st);
+	ck_assert_fails(fexecve(script, (char *[]){"x", NULL}, none), ECAPMODE);
+	ck_assert_fails(fexecve(interp, (char *[]){"x", NULL}, none), ECAPMODE);
+}
+END_TEST
+
+/*
+ * Only a sealed copy runs: a raw execveat of the file itself is refused
+ * even with its "" sealed, since the file could change before the kernel
+ * reads it.
+ */
+START_TEST(execveat_of_an_unpinned_file_refused)
+{
+	int f = open(EXEC_REPORT, O_RDONLY | O_CLOEXEC);
+	long page = sysconf(_SC_PAGESIZE);
+	char *empty =
+	    mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_int_ge(f, 0);
+	ck_assert_ptr_ne(empty, MAP_FAILED);
+	empty[0] = '\0';
+	ck_assert_int_eq(mprotect(empty, (size_t)page, PROT_READ), 0);
+	ck_assert_int_eq(syscall(462 /* mseal */, empty, (size_t)page, 0UL), 0);
+	ENTER();
+	ck_assert_fails(
+	    syscall(SYS_execveat, f, empty, (char *[]){"x", NULL}, (char *[]){NULL}, AT_EMPTY_PATH),
+	    ECAPMODE);
+}
+END_TEST
+
+/* A held /proc/self/mem writes through seals: with one, nothing is run. */
+START_TEST(fexecve_refused_while_holding_proc_mem)
+{
+	int f = open(EXEC_REPORT, O_RDONLY | O_CLOEXEC), mem = open("/proc/self/mem", O_RDWR);
+
+	ck_assert_int_ge(f, 0);
+	ck_assert_int_ge(mem, 0);
+	ENTER();
+	ck_assert_fails(fexecve(f, (char *[]){"x", NULL}, (char *[]){NULL}), ECAPMODE);
+	close(mem);
+	{
+		char out[128];
+		int st = exec_report_env(f, (char *[]){NULL}, out, sizeof(out));
+
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	}
+}
+END_TEST
+
+/*
+ * A descriptor limited to CAP_FEXECVE runs its program without giving the
+ * program's bytes away: its sealed copy lands on a slow number limited the
+ * same way, where the slow range is routed (a limit came before
+ * cap_enter); where it is not, fexecve fails with ENOTCAPABLE.
+ */
+START_TEST(fexecve_without_cap_read)
+{
+	cap_rights_t r;
+	char out[128], want[128];
+	int f = open(EXEC_REPORT, O_RDONLY | O_CLOEXEC), lean = _i, st;
+
+	ck_assert_int_ge(f, 0);
+	if (lean)
+		ENTER();
+	ck_assert_int_eq(cap_rights_limit(f, cap_rights_init(&r, CAP_FEXECVE)), 0);
+	if (!lean)
+		ENTER();
+	ck_assert_fails(pread(f, out, 1, 0), ENOTCAPABLE);
+	st = exec_report_env(f, (char *[]){NULL}, out, sizeof(out));
+	if (lean) {
+		ck_assert_fails(fexecve(f, (char *[]){"x", NULL}, (char *[]){NULL}), ENOTCAPABLE);
+		return;
+	}
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	snprintf(want, sizeof(want), "euid=%d nnp=1 capmode=1\n", (int)geteuid());
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("capmode");
@@ -756,6 +892,10 @@ static Suite *make_suite(void)
 	tcase_add_test(ok, fexecve_in_capability_mode);
 	tcase_add_test(ok, fexecve_setuid_program_gains_nothing);
 	tcase_add_test(ok, fexecve_dynamic_program_with_library_fds);
+	tcase_add_test(ok, fexecve_refuses_interpreters);
+	tcase_add_test(ok, execveat_of_an_unpinned_file_refused);
+	tcase_add_test(ok, fexecve_refused_while_holding_proc_mem);
+	tcase_add_loop_test(ok, fexecve_without_cap_read, 0, 2);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, inh);
 	suite_add_tcase(s, ok);

@@ -13,6 +13,9 @@
 
 #if defined(__x86_64__) && !defined(__ILP32__)
 #define CAPSICUM_AUDIT_ARCH AUDIT_ARCH_X86_64
+#define CAPSICUM_ELF_MACHINE 62 /* EM_X86_64 */
+/* The dynamic loaders the kernel may open for a program executed in capability mode. */
+#define CAPSICUM_LOADERS "/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
 /* x32 calls arrive with the native audit arch and this bit in nr. */
 #define CAPSICUM_NR_X32_BIT 0x40000000u
 enum capsicum_nr {

@@ -72,10 +72,7 @@ static bool executable(int fd, const struct stat *sb)
  * The dynamic loaders the kernel may open by path for a program executed
  * from a descriptor (its PT_INTERP).  Reading them gives nothing away.
  */
-static const char *const loaders[] = {
-    "/lib64/ld-linux-x86-64.so.2",
-    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-};
+static const char *const loaders[] = {CAPSICUM_LOADERS};
 
 static void allow_loaders(int ruleset)
 {

@@ -6,7 +6,8 @@
  * "" lies in a sealed, read-only private mapping (supervisor/exec.c),
  * where no thread can rewrite it into a path between the check and the
  * exec.  Without mseal (Linux before 6.10) the page is merely read-only,
- * and fexecve in capability mode fails with ECAPMODE.
+ * and fexecve in capability mode fails with ECAPMODE.  In capability mode
+ * the program run is a sealed copy the supervisor makes of fd's file.
  *
  * LD_LIBRARY_PATH_FDS, FreeBSD's way to give the new program's loader its
  * library directories as descriptors (a list of numbers separated by
@@ -25,6 +26,10 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+
+#include <sys/capsicum.h>
+
+#include "../supervisor/ctl.h"
 
 #define NR_mseal 462
 
@@ -89,9 +94,26 @@ static char *library_path(const char *fds, const char *old, char *buf, size_t si
 	return buf;
 }
 
+/*
+ * In capability mode the supervisor lets only a sealed copy of a program
+ * run (supervisor/exec.c): ask for one, run it, and close it if the exec
+ * failed.
+ */
 static void exec(int fd, char *const argv[], char *const envp[])
 {
-	syscall(SYS_execveat, fd, empty, argv, envp, AT_EMPTY_PATH);
+	unsigned mode = 0;
+	long run = fd;
+	int saved;
+
+	if (cap_getmode(&mode) == 0 && mode &&
+	    (run = syscall(SYS_prctl, CTL_PRCTL, CTL_EXEC_PIN, (long)fd, 0L, 0L)) < 0)
+		return;
+	syscall(SYS_execveat, (int)run, empty, argv, envp, AT_EMPTY_PATH);
+	if (run != fd) {
+		saved = errno;
+		close((int)run);
+		errno = saved;
+	}
 }
 
 int fexecve(int fd, char *const argv[], char *const envp[])

@@ -47,6 +47,8 @@ enum ctl_op {
 	CTL_CONNECTAT = 5,
 	/* (): -> the supervisor's mode, SUP_FULL or SUP_LEAN. */
 	CTL_MODE = 6,
+	/* (fd): -> a sealed copy of fd's program for fexecve in capability mode (exec.c). */
+	CTL_EXEC_PIN = 7,
 };
 
 /* The supervisor's modes, the byte that comes with the listener. */

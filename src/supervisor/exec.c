@@ -3,19 +3,30 @@
  * nothing in it can change.
  *
  * The supervisor cannot exec for the caller; the call must continue in
- * the kernel, which reads the path again.  A path checked to be "" and
- * then rewritten by another thread would name any program by absolute
- * path.  So the path must lie where nothing can rewrite it: a private,
- * read-only mapping sealed by mseal(2) (Linux 6.10), which libcapsicum's
- * fexecve() provides.  The descriptor needs no pinning: a number holding
- * a restricted file keeps a rule, or holds a slow state, that no other
- * file can come under with more rights (brief 4).
+ * the kernel, which reads the path and the file again.  A path checked to
+ * be "" and then rewritten by another thread would name any program by
+ * absolute path.  So the path must lie where nothing can rewrite it: a
+ * private, read-only mapping sealed by mseal(2) (Linux 6.10), which
+ * libcapsicum's fexecve() provides.  The descriptor needs no pinning: a
+ * number holding a restricted file keeps a rule, or holds a slow state,
+ * that no other file can come under with more rights (brief 4).
+ *
+ * In capability mode the file's contents matter too: the kernel opens a
+ * script's interpreter, and an ELF program's, by path.  So the file must
+ * be a memfd sealed against writing, growing and shrinking -- fixed
+ * contents -- that is a native ELF program whose interpreter, if any, is
+ * the system's dynamic loader.  libcapsicum's fexecve() asks for such a
+ * copy first (CTL_EXEC_PIN), which the supervisor makes from the caller's
+ * descriptor.  Scripts are refused, as FreeBSD refuses them.
  *
  *	outside capability mode, an unrestricted descriptor -> continues
  *	a path that is not a sealed ""                        -> ECAPMODE
  *	  (ENOTCAPABLE outside capability mode)
  *	no CAP_FEXECVE on a restricted descriptor            -> ENOTCAPABLE
  *	a directory                                          -> EACCES
+ *	capability mode: not a pinned copy, a script, an
+ *	  interpreter other than the loader, or a held
+ *	  /proc/PID/mem (which writes through any seal)      -> ECAPMODE
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,15 +36,99 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <elf.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <sys/capsicum.h>
 
+#include "../arch/arch.h"
+#include "ctl.h"
 #include "serve.h"
 #include "slow.h"
 
-#define FLAGS_OK (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
+#define FLAGS_OK  (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
+#define PINNED    (F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK)
+#define MAX_PHDRS 256
+
+static const char *const loaders[] = {CAPSICUM_LOADERS};
+
+/* Whether file's contents can no longer change: a memfd sealed so. */
+static bool pinned(int file)
+{
+	int seals = fcntl(file, F_GET_SEALS);
+
+	return seals >= 0 && (seals & PINNED) == PINNED;
+}
+
+/* Whether file (ours) is a native ELF program whose interpreter, if any, is the loader. */
+static bool runnable(int file)
+{
+	Elf64_Ehdr eh;
+	bool interp_ok = true;
+
+	if (pread(file, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != CAPSICUM_ELF_MACHINE ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phnum > MAX_PHDRS)
+		return false;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		char interp[PATH_MAX];
+
+		if (pread(file, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+		    (ssize_t)sizeof(ph))
+			return false;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		interp_ok = false;
+		if (ph.p_filesz == 0 || ph.p_filesz > sizeof(interp) ||
+		    pread(file, interp, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz ||
+		    interp[ph.p_filesz - 1] != '\0')
+			return false;
+		for (size_t k = 0; k < ARRAY_SIZE(loaders); k++)
+			interp_ok |= strcmp(interp, loaders[k]) == 0;
+		if (!interp_ok)
+			return false;
+	}
+	return interp_ok;
+}
+
+/*
+ * Whether the caller holds a descriptor for some /proc/PID/mem: writes
+ * through it ignore protections and seals, so no memory of the caller is
+ * fixed.
+ */
+static bool holds_mem(const struct target *t)
+{
+	char dir[64], path[64 + 256], link[64];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)t->tid);
+	if ((d = opendir(dir)) == NULL)
+		return true;
+	while (!found && (e = readdir(d)) != NULL) {
+		ssize_t n;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		len = (size_t)n;
+		found = strncmp(link, "/proc/", 6) == 0 && len > 4 &&
+		        strcmp(link + len - 4, "/mem") == 0;
+	}
+	closedir(d);
+	return found;
+}
 
 /* Whether word (space-separated) is among the VmFlags in line. */
 static bool has_flag(const char *line, const char *flag)
@@ -149,6 +244,8 @@ static int check(struct target *t, const struct seccomp_data *d, int file, bool 
 		return -errno;
 	if (S_ISDIR(sb.st_mode))
 		return -EACCES;
+	if (t->capmode && (!pinned(file) || !runnable(file) || holds_mem(t)))
+		return -ECAPMODE;
 	if (!target_valid(t))
 		return -ESRCH;
 	*cont = true;
@@ -164,6 +261,85 @@ void serve_exec(struct target *t, const struct seccomp_data *d, struct reply *r)
 		return;
 	}
 	res = check(t, d, file, &r->cont);
+	close(file);
+	if (res < 0)
+		r->error = -res;
+}
+
+/* A copy of file's contents in a new memfd, sealed: it, or -errno. */
+static int pin(int file)
+{
+	struct stat sb;
+	off_t off = 0;
+	int m;
+
+	if (syscall(SYS_fstat, file, &sb) != 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return -EACCES;
+	m = (int)syscall(SYS_memfd_create, "capsicum-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (m < 0)
+		return -errno;
+	while (off < sb.st_size) {
+		ssize_t n = sendfile(m, file, &off, (size_t)(sb.st_size - off));
+
+		if (n <= 0) {
+			int err = n < 0 ? -errno : -EIO;
+
+			close(m);
+			return err;
+		}
+	}
+	if (fcntl(m, F_ADD_SEALS, PINNED | F_SEAL_SEAL) != 0) {
+		int err = -errno;
+
+		close(m);
+		return err;
+	}
+	return m;
+}
+
+/*
+ * CTL_EXEC_PIN(fd): a pinned copy of the caller's fd for fexecve in
+ * capability mode, given to the caller and answered with its number.
+ * The copy must not give more than the descriptor did: whoever may read
+ * the file gets it readable; one limited to CAP_FEXECVE gets it on a slow
+ * number limited so (where the slow range is routed; ENOTCAPABLE where it
+ * is not).  A descriptor that is pinned already is answered with itself.
+ */
+void serve_exec_pin(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	int fd = (int)(uint32_t)d->args[2], file = target_getfd(t, fd), m = -1, res = 0;
+	struct record rec;
+
+	if (file < 0) {
+		r->error = file == -EBADF ? EBADF : ENOTCAPABLE;
+		return;
+	}
+	if (slow_state(t, fd, file, &rec) != 0 ||
+	    (rec.restricted && !state_has(&rec.st, CAP_FEXECVE)))
+		res = -ENOTCAPABLE;
+	else if (pinned(file))
+		r->val = fd;
+	else if ((res = m = pin(file)) >= 0 && !runnable(m))
+		res = -ECAPMODE;
+	else if (res >= 0 && rec.restricted && !state_has(&rec.st, CAP_READ)) {
+		struct fd_state st = {.nioctls = 0};
+
+		cap_rights_init(&st.rights, CAP_FEXECVE, CAP_FSTAT);
+		res = slow_enabled() ? slow_place(t, m, &st, -1, 0, true) : -ENOTCAPABLE;
+		r->done = res == 0;
+	} else if (res >= 0) {
+		struct seccomp_notif_addfd add = {.id = t->id,
+		                                  .flags = SECCOMP_ADDFD_FLAG_SEND,
+		                                  .srcfd = (uint32_t)m,
+		                                  .newfd_flags = O_CLOEXEC};
+
+		res = ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0 ? -errno : 0;
+		r->done = res == 0;
+	}
+	if (m >= 0)
+		close(m);
 	close(file);
 	if (res < 0)
 		r->error = -res;

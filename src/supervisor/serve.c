@@ -165,6 +165,9 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 	case CTL_MODE:
 		r->val = slow_enabled() ? SUP_FULL : SUP_LEAN;
 		break;
+	case CTL_EXEC_PIN:
+		serve_exec_pin(t, d, r);
+		break;
 	default:
 		r->error = EINVAL;
 		break;

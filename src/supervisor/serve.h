@@ -22,6 +22,8 @@ CAPSICUM_HIDDEN void serve_ctl(struct target *t, const struct seccomp_data *d, s
 CAPSICUM_HIDDEN void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_exec(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void serve_exec_pin(struct target *t, const struct seccomp_data *d,
+                                    struct reply *r);
 CAPSICUM_HIDDEN void serve_sockat(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r);
 
