@@ -78,6 +78,22 @@ static struct pd *find(int fd)
 	return NULL;
 }
 
+/* The start of a small /proc file, NUL-terminated: 0 or -errno. */
+static int read_proc(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (f < 0)
+		return -errno;
+	n = read(f, buf, size - 1);
+	close(f);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return 0;
+}
+
 /*
  * fd's inode: fstat, or where its rights forbid that, /proc/self/fdinfo
  * (which needs none).
@@ -85,19 +101,13 @@ static struct pd *find(int fd)
 static int inode_of(int fd, struct stat *sb)
 {
 	char path[64], buf[512], *ino;
-	ssize_t n;
-	int f, r = raw_fstat(fd, sb);
+	int r = raw_fstat(fd, sb);
 
 	if (r != -ENOTCAPABLE)
 		return r;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+	if ((r = read_proc(path, buf, sizeof(buf))) != 0)
+		return r;
 	if ((ino = strstr(buf, "\nino:")) == NULL)
 		return -EIO;
 	sb->st_ino = (ino_t)strtoull(ino + 5, NULL, 10);
@@ -180,17 +190,11 @@ static int holds_socket(pid_t pid, unsigned ino)
 static pid_t parent_of(pid_t pid)
 {
 	char path[64], buf[512], *p;
-	ssize_t n;
-	int f;
+	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+	if ((r = read_proc(path, buf, sizeof(buf))) != 0)
+		return r;
 	/* "pid (comm) state ppid ...": comm may hold anything, so from the last ')' */
 	if ((p = strrchr(buf, ')')) == NULL)
 		return -EIO;
