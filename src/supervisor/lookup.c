@@ -708,12 +708,14 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 		j.flags = j.call->flags_arg == NO_FLAGS ? 0 : arg_int(d, j.call->flags_arg);
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG && res == 0; i++) {
 		int fd = arg_int(d, route->dirfd[i]);
+		bool cwd = fd == AT_FDCWD && t->capmode;
 
-		if (target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
+		/* the directory first: a caller the supervisor may not read fails so */
+		if (!cwd)
+			res = fetch_dir(&j, i, fd);
+		if (res == 0 && target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
 			res = -EFAULT;
-		else if (fd == AT_FDCWD && t->capmode)
-			res = beneath_proc_fd(j.path[i], &fd);
-		if (res == 0)
+		if (res == 0 && cwd && (res = beneath_proc_fd(j.path[i], &fd)) == 0)
 			res = fetch_dir(&j, i, fd);
 	}
 	if (res == 0)
