@@ -1030,17 +1030,30 @@ START_TEST(attack_rewritten_pid_in_sent_descriptor)
 }
 END_TEST
 
-/* A limited descriptor cannot be sent (DEVIATIONS.md: restricted descriptors in SCM_RIGHTS). */
-START_TEST(documented_deviation_limited_descriptor_not_sent)
+/*
+ * A limited descriptor travels with its rights: the receiver's copy lets
+ * pdgetpid through and refuses pdwait4; the child dies when the last copy
+ * closes, the one in flight held meanwhile.
+ */
+START_TEST(limited_descriptor_sent_keeps_its_rights)
 {
-	int sv[2], fd, w;
+	int sv[2], fd, w, got, st;
+	pid_t pid, p = -1;
 	cap_rights_t r;
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	start(&fd, 0, &w, NULL);
-	ck_assert_int_eq(cap_rights_limit(fd, cap_rights_init(&r, CAP_PDGETPID, CAP_PDKILL)), 0);
-	ck_assert_fails(send_fd_raw(sv[0], fd), ENOTCAPABLE);
-	ck_assert(alive_for(w, 0));
+	pid = start(&fd, 0, &w, NULL);
+	ck_assert_int_eq(cap_rights_limit(fd, cap_rights_init(&r, CAP_PDGETPID)), 0);
+	ck_assert_int_eq(send_fd_raw(sv[0], fd), 1);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert(alive_for(w, 50)); /* in flight */
+	got = recv_fd(sv[1]);
+	ck_assert_int_ge(got, 0);
+	ck_assert_int_eq(pdgetpid(got, &p), 0);
+	ck_assert_int_eq(p, pid);
+	ck_assert_fails(pdwait4(got, &st, WNOHANG, NULL), ENOTCAPABLE);
+	ck_assert_int_eq(close(got), 0);
+	ck_assert(gone_within(w, DEATH_MS));
 }
 END_TEST
 
@@ -1383,7 +1396,7 @@ static Suite *make_suite(void)
 	tcase_add_test(rights, last_close_kills_a_limited_descriptor);
 	tcase_add_test(rights, pdfork_after_closing_a_limited_descriptor);
 	tcase_add_test(rights, documented_deviation_limiting_a_copy_narrows_the_original);
-	tcase_add_test(rights, documented_deviation_limited_descriptor_not_sent);
+	tcase_add_test(rights, limited_descriptor_sent_keeps_its_rights);
 	tcase_add_test(rights, limited_descriptor_used_after_exec);
 	tcase_add_test(capmode, capmode_pdfork);
 	tcase_add_test(capmode, capmode_daemon_refused);

@@ -580,11 +580,11 @@ static ssize_t send_fd(int sock, int fd)
 }
 
 /*
- * Deviation: a restricted descriptor is not sent (FreeBSD carries its
- * rights); the receiver would hold it with all of them.  The record is the
- * description's, so an unlimited copy made before the limit is refused too.
+ * A limited descriptor travels with its rights (FreeBSD): the receiver's
+ * copy is limited the same way.  The record is the description's, so an
+ * unlimited copy made before the limit travels limited too (stricter).
  */
-START_TEST(scm_rights_refuses_restricted_descriptors)
+START_TEST(scm_rights_carries_rights)
 {
 	int fd = data_fd(), early = dup(fd), other = data_fd(), sv[2], got = -1;
 	char byte, buf[4] = {0};
@@ -595,20 +595,32 @@ START_TEST(scm_rights_refuses_restricted_descriptors)
 	struct iovec iov = {&byte, 1};
 	struct msghdr msg = {
 	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof(cm.b)};
+	int sent[] = {0, 0, 0};
 
 	ck_assert_ok(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	LIMIT(fd, CAP_FSTAT);
 	assert_supervised();
-	ck_assert_fails(send_fd(sv[0], fd), ENOTCAPABLE);
-	ck_assert_fails(send_fd(sv[0], early), ENOTCAPABLE);
-	ck_assert_fails(recv(sv[1], &byte, 1, MSG_DONTWAIT), EAGAIN); /* nothing went */
-	/* an unrestricted descriptor travels, with all its rights */
-	ck_assert_int_eq(send_fd(sv[0], other), 1);
-	ck_assert_int_eq(recvmsg(sv[1], &msg, 0), 1);
-	ck_assert_ptr_nonnull(CMSG_FIRSTHDR(&msg));
-	memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
-	ck_assert_int_eq(pread(got, buf, 4, 0), 4);
-	ck_assert_mem_eq(buf, "0123", 4);
+	sent[0] = fd;
+	sent[1] = early;
+	sent[2] = other;
+	for (int i = 0; i < 3; i++) {
+		struct stat st;
+
+		ck_assert_int_eq(send_fd(sv[0], sent[i]), 1);
+		msg.msg_controllen = sizeof(cm.b);
+		ck_assert_int_eq(recvmsg(sv[1], &msg, 0), 1);
+		ck_assert_ptr_nonnull(CMSG_FIRSTHDR(&msg));
+		memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+		ck_assert_int_eq(fstat(got, &st), 0);
+		if (i < 2) {
+			ck_assert_fails(pread(got, buf, 4, 0), ENOTCAPABLE);
+			ck_assert_fails(read(got, buf, 4), ENOTCAPABLE);
+		} else {
+			ck_assert_int_eq(pread(got, buf, 4, 0), 4); /* with all its rights */
+			ck_assert_mem_eq(buf, "0123", 4);
+		}
+		close(got);
+	}
 	ck_assert_fails(pread(fd, buf, 4, 0), ENOTCAPABLE);
 }
 END_TEST
@@ -2099,7 +2111,7 @@ static Suite *make_suite(void)
 	tcase_add_test(copy, every_copy_is_refused);
 	tcase_add_test(copy, accept_on_limited_listener_is_refused);
 	tcase_add_test(copy, seccomp_addfd_copies_limited_fd);
-	tcase_add_test(copy, scm_rights_refuses_restricted_descriptors);
+	tcase_add_test(copy, scm_rights_carries_rights);
 	tcase_add_test(copy, kernel_only_sendmsg_is_refused);
 	tcase_add_test(copy, documented_gap_proc_self_fd_reopen_is_unrestricted);
 

@@ -49,7 +49,17 @@ enum ctl_op {
 	CTL_MODE = 6,
 	/* (fd): -> a sealed copy of fd's program for fexecve in capability mode (exec.c). */
 	CTL_EXEC_PIN = 7,
+	/*
+	 * (fd, cloexec): fd is a ticket received in an SCM_RIGHTS message
+	 * (ticket.h): -> the restricted descriptor it stands for, on a slow
+	 * number; EBADF if it is no ticket of this supervisor's.
+	 */
+	CTL_REDEEM = 8,
 };
+
+/* A ticket: an empty memfd sealed every way (ticket.h). */
+#define TICKET_SEALS                                                                               \
+	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
 
 /* The supervisor's modes, the byte that comes with the listener. */
 #define SUP_FULL 'L' /* the slow range is routed */

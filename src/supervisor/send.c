@@ -7,8 +7,9 @@
  * continues in the kernel, so nothing rewritten after the reading counts.
  *
  *	capability mode, a destination (msg_name)   -> ECAPMODE (spec 1.5)
- *	a restricted descriptor in SCM_RIGHTS        -> ENOTCAPABLE: the
- *	  receiver would hold it with every right (DEVIATIONS.md)
+ *	a restricted descriptor in SCM_RIGHTS        -> a ticket in its place,
+ *	  which the receiving library trades for it, restricted (ticket.h);
+ *	  ENOTCAPABLE where the slow range is not routed (lean)
  *	SCM_CREDENTIALS                              -> EPERM: the kernel checks
  *	  them against the sender, which is the supervisor
  *	a unix socket's path (outside capability mode) -> looked up from the
@@ -45,6 +46,7 @@
 #include "block.h"
 #include "serve.h"
 #include "slow.h"
+#include "ticket.h"
 
 #define MAX_CONTROL 65536      /* above the kernel's default optmem_max */
 #define MAX_FDS     253        /* SCM_MAX_FD */
@@ -57,12 +59,19 @@ struct message {
 	struct iovec *iov;
 	struct sockaddr_storage name;
 	char *control;
-	int fds[MAX_FDS], nfds; /* our copies in control */
-	size_t len;             /* the data's */
+	int fds[MAX_FDS], nfds;         /* our copies of the caller's descriptors */
+	int tickets[MAX_FDS], ntickets; /* sent in place of restricted ones (ticket.h) */
+	size_t len;                     /* the data's */
 };
 
-static void message_free(struct message *m)
+/* sent: whether the control data went out; tickets not sent are forgotten. */
+static void message_free(struct message *m, bool sent)
 {
+	for (int i = 0; i < m->ntickets; i++) {
+		if (!sent)
+			ticket_cancel(m->tickets[i]);
+		close(m->tickets[i]);
+	}
 	for (int i = 0; i < m->nfds; i++)
 		close(m->fds[i]);
 	free(m->iov);
@@ -114,7 +123,11 @@ static int read_name(struct target *t, struct message *m)
 	return unix_path(t, m);
 }
 
-/* SCM_RIGHTS: our copies for the caller's numbers, unrestricted ones only. */
+/*
+ * SCM_RIGHTS: our copies for the caller's numbers; a ticket for each
+ * restricted one, where the slow range can take it on the other side (a
+ * full supervisor), ENOTCAPABLE otherwise.
+ */
 static int take_fds(struct target *t, struct message *m, struct cmsghdr *c)
 {
 	size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -130,8 +143,16 @@ static int take_fds(struct target *t, struct message *m, struct cmsghdr *c)
 		if ((copy = target_getfd(t, num)) < 0)
 			return copy == -EBADF ? -EBADF : -ENOTCAPABLE;
 		m->fds[m->nfds++] = copy;
-		if (slow_state(t, num, copy, &rec) != 0 || rec.restricted)
+		if (slow_state(t, num, copy, &rec) != 0)
 			return -ENOTCAPABLE;
+		if (rec.restricted) {
+			int ticket = slow_enabled() ? ticket_make(copy, &rec.st) : -ENOTCAPABLE;
+
+			if (ticket < 0)
+				return ticket;
+			m->tickets[m->ntickets++] = ticket;
+			copy = ticket;
+		}
 		memcpy(&fds[i], &copy, sizeof(copy));
 	}
 	return 0;
@@ -305,7 +326,7 @@ static ssize_t send_one(struct target *t, int sock, uint64_t addr, int flags)
 	r = read_message(t, addr, &m);
 	if (r == 0)
 		r = send_message(t, sock, &m, flags);
-	message_free(&m);
+	message_free(&m, r >= 0);
 	return r;
 }
 
@@ -399,4 +420,31 @@ void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r)
 	r->error = (int)-res;
 	if (res == -EPIPE && !(flags & MSG_NOSIGNAL))
 		raise_sigpipe(t, r);
+}
+
+/*
+ * CTL_REDEEM(fd, cloexec): the caller received a ticket on fd; place the
+ * restricted descriptor it stands for on a slow number, with its state.
+ */
+void serve_redeem(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	int copy = target_getfd(t, (int)(uint32_t)d->args[2]), file, res;
+	struct fd_state st;
+
+	if (copy < 0) {
+		r->error = EBADF;
+		return;
+	}
+	file = ticket_take(copy, &st);
+	close(copy);
+	if (file < 0) {
+		r->error = -file;
+		return;
+	}
+	res = slow_place(t, file, &st, -1, 0, d->args[3] != 0);
+	close(file);
+	if (res == 0)
+		r->done = true;
+	else
+		r->error = -res;
 }

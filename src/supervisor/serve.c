@@ -168,6 +168,9 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 	case CTL_EXEC_PIN:
 		serve_exec_pin(t, d, r);
 		break;
+	case CTL_REDEEM:
+		serve_redeem(t, d, r);
+		break;
 	default:
 		r->error = EINVAL;
 		break;
