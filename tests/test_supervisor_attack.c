@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
@@ -565,6 +566,52 @@ static void start_with_few_descriptors(int fd, const cap_rights_t *r)
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
 	assert_supervised();
 }
+
+/*
+ * Fill the supervisor's records (sockets are recorded by inode, nothing
+ * held) until a limit can no longer be recorded: the limit then lives in
+ * the kernel alone, which sees only registers.  The supervisor must not
+ * take an unrecorded descriptor for unrestricted from then on -- not
+ * through /proc/self/fd/N/ (opens from the current directory in a lean
+ * process), nor bindat, nor a copy.
+ */
+START_TEST(records_full_fail_closed)
+{
+	char path[PATH_MAX], p[PATH_MAX + 64];
+	int t = test_dir(path), d = sub(t, "d"), accepted = 0;
+	struct fd_state st;
+	cap_rights_t r;
+	struct sockaddr_un un = {.sun_family = AF_UNIX, .sun_path = "s"};
+
+	ENTER(); /* a lean supervisor: it serves /proc/self/fd/N/ */
+	state_full(&st);
+	cap_rights_init(&st.rights, CAP_READ);
+	st.fcntls = 0;
+	st.nioctls = 0;
+	for (int i = 0; i < 5000; i++) {
+		int sv[2];
+
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		if (syscall(SYS_prctl, CTL_PRCTL, CTL_LIMIT, (long)sv[0], &st, (long)sizeof(st)) ==
+		    1)
+			accepted++;
+		close(sv[0]);
+		close(sv[1]);
+	}
+	ck_assert_int_lt(accepted, 5000); /* the table filled */
+	ck_assert_int_eq(cap_rights_limit(d, cap_rights_init(&r, CAP_LOOKUP, CAP_READ, CAP_FSTAT)),
+	                 0);
+	ck_assert_fails(openat(d, "x", O_CREAT | O_WRONLY, 0600), ENOTCAPABLE);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/x", d);
+	ck_assert_fails(open(p, O_CREAT | O_WRONLY, 0600), ENOTCAPABLE);
+	ck_assert_fails(
+	    bindat(d, socket(AF_UNIX, SOCK_STREAM, 0), (struct sockaddr *)&un, sizeof(un)),
+	    ENOTCAPABLE);
+	ck_assert_fails(dup(d), ENOTCAPABLE);
+	/* every unrecorded directory now fails closed, the unlimited one too */
+	ck_assert_fails(faccessat(t, "d", F_OK, 0), ENOTCAPABLE);
+}
+END_TEST
 
 START_TEST(supervisor_out_of_descriptors_fails_closed)
 {
@@ -1507,6 +1554,7 @@ static Suite *make_suite(void)
 	tcase_add_test(mode, nondumpable_caller_cannot_escape_restricted_directory);
 	tcase_add_test(mode, nondumpable_caller_in_capability_mode_fails_closed);
 	tcase_add_test(mode, supervisor_out_of_descriptors_fails_closed);
+	tcase_add_test(mode, records_full_fail_closed);
 	tcase_add_test(mode, supervisor_descriptor_limit_lowered_by_prlimit);
 	tcase_add_test(mode, supervisor_out_of_descriptors_fails_closed_in_capability_mode);
 	tcase_add_test(mode, capmode_mark_cannot_be_raised);

@@ -16,6 +16,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -58,6 +61,37 @@ static int mark(void)
 	return setrlimit(RLIMIT_RTTIME, &lim) == 0 ? 0 : -errno;
 }
 
+/*
+ * A /proc/PID/mem descriptor writes through every protection and seal:
+ * capability mode could not keep memory fixed (fexecve's path, exec.c),
+ * and cannot open one itself.  Refused like an io_uring ring: EBUSY.
+ */
+static int mem_check(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int r = 0;
+
+	if (d == NULL)
+		return 0;
+	while (r == 0 && (e = readdir(d)) != NULL) {
+		char link[64];
+		ssize_t n;
+		size_t len;
+
+		if (e->d_name[0] == '.' ||
+		    (n = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		len = (size_t)n;
+		if (strncmp(link, "/proc/", 6) == 0 && len > 4 &&
+		    strcmp(link + len - 4, "/mem") == 0)
+			r = -EBUSY;
+	}
+	closedir(d);
+	return r;
+}
+
 int cap_enter(void)
 {
 	struct bpf_asm a;
@@ -72,7 +106,7 @@ int cap_enter(void)
 	 */
 	capsicum_lock();
 	/* An io_uring ring opened earlier would execute requests no filter sees. */
-	if ((r = uring_check()) != 0)
+	if ((r = uring_check()) != 0 || (r = mem_check()) != 0)
 		goto out;
 	bpf_init(&a);
 	if (sup_ensure(true))

@@ -114,8 +114,12 @@ static int inode_of(int fd, struct stat *sb)
 	return 0;
 }
 
-/* The inode of the socket at the other end of fd (sock_diag): 0 or -errno. */
-static int peer_ino(int fd, unsigned *peer)
+/*
+ * What sock_diag says of the unix socket with inode ino: the attribute
+ * attr (UNIX_DIAG_PEER, UNIX_DIAG_NAME) copied to out, up to size bytes.
+ * 1 if it has one, 0 if not, or -errno.
+ */
+static int unix_diag(unsigned ino, unsigned show, int attr, void *out, size_t size)
 {
 	struct {
 		struct nlmsghdr h;
@@ -123,17 +127,13 @@ static int peer_ino(int fd, unsigned *peer)
 	} req = {{sizeof(req), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, 1, 0},
 	         {.sdiag_family = AF_UNIX,
 	          .udiag_states = ~0u,
-	          .udiag_show = UDIAG_SHOW_PEER,
+	          .udiag_ino = ino,
+	          .udiag_show = show,
 	          .udiag_cookie = {INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE}}};
 	char buf[1024];
-	struct stat sb;
 	ssize_t n;
 	int nl, r = -ENOENT;
 
-	if ((r = inode_of(fd, &sb)) != 0)
-		return r;
-	r = -ENOENT;
-	req.r.udiag_ino = (unsigned)sb.st_ino;
 	if ((nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) < 0)
 		return -errno;
 	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req) ||
@@ -150,14 +150,40 @@ static int peer_ino(int fd, unsigned *peer)
 
 		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || len < 0)
 			break;
+		r = 0; /* the socket exists */
 		for (struct rtattr *a = (struct rtattr *)(m + 1); RTA_OK(a, len);
 		     a = RTA_NEXT(a, len))
-			if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(*peer)) {
-				memcpy(peer, RTA_DATA(a), sizeof(*peer));
-				r = 0;
+			if (a->rta_type == attr) {
+				size_t got = RTA_PAYLOAD(a);
+
+				memcpy(out, RTA_DATA(a), got < size ? got : size);
+				r = 1;
 			}
 	}
 	return r;
+}
+
+/*
+ * The inode of the socket at the other end of fd, which must be a
+ * socketpair's: neither end has a name, where a connection's server end
+ * bears its listener's.  0 or -errno.
+ */
+static int peer_ino(int fd, unsigned *peer)
+{
+	char name[128];
+	struct stat sb;
+	int r;
+
+	if ((r = inode_of(fd, &sb)) != 0)
+		return r;
+	if ((r = unix_diag((unsigned)sb.st_ino, UDIAG_SHOW_PEER, UNIX_DIAG_PEER, peer,
+	                   sizeof(*peer))) != 1)
+		return r < 0 ? r : -ENOENT;
+	if ((r = unix_diag((unsigned)sb.st_ino, UDIAG_SHOW_NAME, UNIX_DIAG_NAME, name,
+	                   sizeof(name))) != 0 ||
+	    (r = unix_diag(*peer, UDIAG_SHOW_NAME, UNIX_DIAG_NAME, name, sizeof(name))) != 0)
+		return r < 0 ? r : -EPERM;
+	return 0;
 }
 
 /* Whether process pid holds the socket with inode ino: 1, 0, or -errno. */
@@ -204,9 +230,10 @@ static pid_t parent_of(pid_t pid)
 /*
  * Whether pid, read from a descriptor this process did not make, names
  * its child.  Anyone may set a socket's SO_RCVLOWAT, and any server holds
- * the other end of a connection made to it; but only pdfork makes the
- * pair, so the process that made the pair (SO_PEERCRED, set by the kernel)
- * is the child's parent, and the child holds the other end.  Where that
+ * the other end of a connection made to it; but pdfork makes a pair, whose
+ * ends have no name (a connection's server end bears its listener's), the
+ * process that made the pair (SO_PEERCRED, set by the kernel) is the
+ * child's parent, and the child holds the other end.  Where that
  * cannot be seen (capability mode: no netlink, no /proc), only a child of
  * this process made by this process is believed, whose pid is not reused
  * before this process reaps it.
@@ -222,6 +249,8 @@ bool pd_verify(int fd, pid_t pid)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0)
 		return false;
 	r = peer_ino(fd, &peer);
+	if (r == -EPERM || r == -ENOENT)
+		return false; /* a named socket's end, or no peer: no pair of pdfork's */
 	if (r == 0 && (r = holds_socket(pid, peer)) >= 0)
 		return r == 1 && parent_of(pid) == cred.pid;
 	return cred.pid == getpid() &&

@@ -27,6 +27,8 @@
  *	capability mode: not a pinned copy, a script, an
  *	  interpreter other than the loader, or a held
  *	  /proc/PID/mem (which writes through any seal)      -> ECAPMODE
+ *	capability mode, more than one thread (which could
+ *	  swap the number's file before the kernel takes it)  -> EBUSY
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -218,6 +220,26 @@ static bool immutable(const struct target *t, uint64_t addr)
 	return ok;
 }
 
+/* The number of threads in the caller's process (/proc/TID/status), or -1. */
+static int threads(const struct target *t)
+{
+	char path[64], buf[4096], *line;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((line = strstr(buf, "\nThreads:")) == NULL)
+		return -1;
+	return (int)strtol(line + 9, NULL, 10);
+}
+
 static int check(struct target *t, const struct seccomp_data *d, int file, bool *cont)
 {
 	int fd = (int)(uint32_t)d->args[0], flags = (int)(uint32_t)d->args[4];
@@ -246,6 +268,13 @@ static int check(struct target *t, const struct seccomp_data *d, int file, bool 
 		return -EACCES;
 	if (t->capmode && (!pinned(file) || !runnable(file) || holds_mem(t)))
 		return -ECAPMODE;
+	/*
+	 * The kernel takes the file from the number again once the call goes
+	 * on: another thread could dup2 a script over it meanwhile.  With one
+	 * thread, the one waiting here, the table cannot change.
+	 */
+	if (t->capmode && threads(t) != 1)
+		return -EBUSY;
 	if (!target_valid(t))
 		return -ESRCH;
 	*cont = true;

@@ -66,6 +66,12 @@ struct table {
 	pthread_mutex_t lock;
 	struct entry *entries;
 	size_t count, cap;
+	/*
+	 * A limit could not be recorded: from then on a description without a
+	 * record may be limited all the same (its filter is then the kernel's
+	 * alone, which sees only registers), so none is judged unrestricted.
+	 */
+	bool overflowed;
 };
 
 /*
@@ -74,8 +80,8 @@ struct table {
  * children that inherit the file (slow.c); it never judges the number it
  * was placed on, so narrowing a copy narrows no other copy.
  */
-static struct table limits = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
-static struct table inherited = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+static struct table limits = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, false};
+static struct table inherited = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, false};
 
 static int grow(struct table *tb)
 {
@@ -145,6 +151,7 @@ static int narrow(struct table *tb, int fd, const struct fd_state *st)
 		close(fd);
 	} else if (tb->count == MAX_RECORDS || (tb->count == tb->cap && grow(tb) != 0)) {
 		r = -ENOMEM;
+		tb->overflowed = true;
 		close(fd);
 	} else {
 		struct entry *e = &tb->entries[tb->count++];
@@ -173,6 +180,8 @@ static int get(struct table *tb, int fd, struct record *out)
 	i = find(tb, fd, &id);
 	if (i >= 0)
 		*out = tb->entries[i].rec;
+	else if (i == -1 && tb->overflowed)
+		i = -ENOTCAPABLE - 1;
 	pthread_mutex_unlock(&tb->lock);
 	return i < -1 ? (int)(i + 1) : 0;
 }

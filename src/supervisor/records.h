@@ -34,7 +34,10 @@ CAPSICUM_HIDDEN bool records_any(void);
  */
 CAPSICUM_HIDDEN int records_limit(int fd, const struct fd_state *st);
 
-/* fd's record (all rights when there is none): 0, or -errno if unknowable. */
+/*
+ * fd's record (all rights when there is none): 0, or -errno if unknowable
+ * -- a file without a record once a limit could not be recorded.
+ */
 CAPSICUM_HIDDEN int records_get(int fd, struct record *out);
 
 /*
