@@ -223,21 +223,9 @@ static bool immutable(const struct target *t, uint64_t addr)
 /* The number of threads in the caller's process (/proc/TID/status), or -1. */
 static int threads(const struct target *t)
 {
-	char path[64], buf[4096], *line;
-	ssize_t n;
-	int fd;
+	unsigned long long n;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((line = strstr(buf, "\nThreads:")) == NULL)
-		return -1;
-	return (int)strtol(line + 9, NULL, 10);
+	return status_number(t->tid, "Threads:", 10, &n) == 0 ? (int)n : -1;
 }
 
 static int check(struct target *t, const struct seccomp_data *d, int file, bool *cont)

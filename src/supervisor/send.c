@@ -360,21 +360,9 @@ static ssize_t send_many(struct target *t, int sock, const struct seccomp_data *
 /* Whether the caller's thread has a handler for sig (SigCgt in its status). */
 static bool caught(const struct target *t, int sig)
 {
-	char path[64], buf[4096], *line;
-	ssize_t n;
-	int fd;
+	unsigned long long mask;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	if ((line = strstr(buf, "\nSigCgt:")) == NULL)
-		return true;
-	return (strtoull(line + 8, NULL, 16) >> (sig - 1)) & 1;
+	return status_number(t->tid, "SigCgt:", 16, &mask) != 0 || ((mask >> (sig - 1)) & 1);
 }
 
 /*

@@ -86,20 +86,9 @@ static struct proc *find(pid_t pid)
 
 static pid_t parent_of(pid_t pid)
 {
-	char path[64], buf[4096], *at;
-	ssize_t n;
-	int fd;
+	unsigned long long ppid;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	at = strstr(buf, "\nPPid:");
-	return at ? (pid_t)strtol(at + 6, NULL, 10) : -1;
+	return status_number(pid, "PPid:", 10, &ppid) == 0 ? (pid_t)ppid : -1;
 }
 
 /* The slow numbers open in pid, as a bitmap; false if it cannot be listed. */

@@ -114,6 +114,20 @@ static bool no_caps(const char *status)
 	return true;
 }
 
+int status_number(pid_t tid, const char *key, int base, unsigned long long *out)
+{
+	char path[64], status[4096], buf[LINE_MAX_];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((r = read_status(path, status, sizeof(status))) != 0)
+		return r;
+	if (!field(status, key, buf, sizeof(buf)))
+		return -EIO;
+	*out = strtoull(buf, NULL, base);
+	return 0;
+}
+
 int target_init_self(void)
 {
 	char status[4096];

@@ -78,6 +78,12 @@ CAPSICUM_HIDDEN int target_write(struct target *t, uint64_t addr, const void *bu
 /* A pidfd for thread tid (its own table), or its process before Linux 6.9: fd or -errno. */
 CAPSICUM_HIDDEN int thread_pidfd(pid_t tid);
 
+/*
+ * The number after key ("PPid:", "Threads:", "SigCgt:") in
+ * /proc/TID/status, in base: 0 or -errno.
+ */
+CAPSICUM_HIDDEN int status_number(pid_t tid, const char *key, int base, unsigned long long *out);
+
 /* Read the supervisor's own credentials once, before serving. */
 CAPSICUM_HIDDEN int target_init_self(void);
 
