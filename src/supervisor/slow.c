@@ -233,7 +233,15 @@ int slow_state(struct target *t, int fd, int copy, struct record *out)
 		return records_get(copy, out) == 0 ? 0 : -ENOTCAPABLE;
 	pthread_mutex_lock(&lock);
 	p = caller(t);
-	if (p && p->st[fd - SLOW_LO]) {
+	/*
+	 * With a copy in hand, the state must be that copy's: another thread
+	 * may have put a wider file on the number since the copy was taken
+	 * (placements take this lock, so the number holds what it held when
+	 * the state was set, unless it is still being placed).
+	 */
+	if (p && p->st[fd - SLOW_LO] &&
+	    (copy < 0 || (!p->busy[fd - SLOW_LO] &&
+	                  syscall(SYS_kcmp, t->tid, getpid(), KCMP_FILE, fd, copy) == 0))) {
 		out->st = *p->st[fd - SLOW_LO];
 		out->restricted = !state_is_full(&out->st);
 		r = 0;
