@@ -317,6 +317,14 @@ static ssize_t send_message(struct target *t, int sock, struct message *m, int f
 	return sent > 0 ? (ssize_t)sent : r;
 }
 
+static bool is_stream(int sock)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type == SOCK_STREAM;
+}
+
 /* Send the caller's message at addr on sock: the count sent, or -errno. */
 static ssize_t send_one(struct target *t, int sock, uint64_t addr, int flags)
 {
@@ -326,7 +334,8 @@ static ssize_t send_one(struct target *t, int sock, uint64_t addr, int flags)
 	r = read_message(t, addr, &m);
 	if (r == 0)
 		r = send_message(t, sock, &m, flags);
-	message_free(&m, r >= 0);
+	/* A stream drops the descriptors of a message without data. */
+	message_free(&m, r > 0 || (r == 0 && !is_stream(sock)));
 	return r;
 }
 
@@ -424,12 +433,16 @@ void serve_redeem(struct target *t, const struct seccomp_data *d, struct reply *
 		return;
 	}
 	file = ticket_take(copy, &st);
-	close(copy);
 	if (file < 0) {
+		close(copy);
 		r->error = -file;
 		return;
 	}
 	res = slow_place(t, file, &st, -1, 0, d->args[3] != 0);
+	/* Not placed (no number free, the caller interrupted): the ticket stays good. */
+	if (res != 0)
+		(void)ticket_restore(copy, file, &st);
+	close(copy);
 	close(file);
 	if (res == 0)
 		r->done = true;

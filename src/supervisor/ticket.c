@@ -86,6 +86,29 @@ static int drop(int i)
 	return file;
 }
 
+int ticket_restore(int ticket, int file, const struct fd_state *st)
+{
+	int kept = fcntl(ticket, F_DUPFD_CLOEXEC, 0), keep_file = fcntl(file, F_DUPFD_CLOEXEC, 0);
+	int r = 0;
+
+	pthread_mutex_lock(&lock);
+	if (kept < 0 || keep_file < 0 || count == MAX_TICKETS) {
+		r = -ENOMEM;
+	} else {
+		tickets[count].ticket = kept;
+		tickets[count].file = keep_file;
+		tickets[count++].st = *st;
+	}
+	pthread_mutex_unlock(&lock);
+	if (r != 0) {
+		if (kept >= 0)
+			close(kept);
+		if (keep_file >= 0)
+			close(keep_file);
+	}
+	return r;
+}
+
 void ticket_cancel(int ticket)
 {
 	int i;

@@ -19,6 +19,9 @@
 /* A ticket for file (ours, kept: dup'd) in state st: the ticket to send, or -errno. */
 CAPSICUM_HIDDEN int ticket_make(int file, const struct fd_state *st);
 
+/* Put back what ticket_take gave, the descriptor not placed (ticket: a copy of it): 0 or -errno. */
+CAPSICUM_HIDDEN int ticket_restore(int ticket, int file, const struct fd_state *st);
+
 /* The message with ticket was not sent: forget it. */
 CAPSICUM_HIDDEN void ticket_cancel(int ticket);
 
