@@ -24,4 +24,10 @@ CAPSICUM_HIDDEN _Noreturn void capsicum_abort(const char *file, int line, const 
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Whether the descriptors listed in fd_dir (a /proc/.../fd directory)
+ * include one for a /proc/PID/mem file: 1, 0, or -errno (procmem.c).
+ */
+CAPSICUM_HIDDEN int holds_proc_mem(const char *fd_dir);
+
 #endif

@@ -630,6 +630,28 @@ static void exec_report(int file, char *out, size_t size)
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fexecve: status %#x", st);
 }
 
+/* A copy of the report helper in a fresh directory, patched by patch(): its path. */
+static void copy_helper(const char *from, char *path, size_t size, void (*patch)(char *, size_t))
+{
+	static char buf[4 << 20];
+	char dir[] = "/tmp/capsicum-exec.XXXXXX";
+	int in = open(from, O_RDONLY), out;
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	n = read(in, buf, sizeof(buf));
+	ck_assert(n > 0 && n < (ssize_t)sizeof(buf));
+	close(in);
+	if (patch)
+		patch(buf, (size_t)n);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, size, "%s/prog", dir);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	ck_assert_int_ge(out, 0);
+	ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(out);
+}
+
 /* fexecve works in capability mode, and the program stays in it. */
 START_TEST(fexecve_in_capability_mode)
 {
@@ -652,19 +674,13 @@ END_TEST
  */
 START_TEST(fexecve_setuid_program_gains_nothing)
 {
-	char dir[] = "/tmp/capsicum-suid.XXXXXX", path[PATH_MAX], buf[65536], out[128], want[128];
-	int in = open(EXEC_REPORT, O_RDONLY), f;
-	ssize_t n;
+	char path[PATH_MAX], out[128], want[128];
+	int f;
 
-	ck_assert_int_ge(in, 0);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	ck_assert_int_eq(chmod(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/suid", dir);
-	f = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
-	ck_assert_int_ge(f, 0);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		ck_assert_int_eq(write(f, buf, (size_t)n), n);
-	close(f);
+	copy_helper(EXEC_REPORT, path, sizeof(path), NULL);
+	*strrchr(path, '/') = '\0';
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	strcat(path, "/prog");
 	if (geteuid() == 0)
 		ck_assert_int_eq(chown(path, 65534, 65534), 0);
 	ck_assert_int_eq(chmod(path, 04755), 0);
@@ -704,28 +720,6 @@ START_TEST(fexecve_dynamic_program_with_library_fds)
 	ck_assert_str_eq(out, "");
 }
 END_TEST
-
-/* A copy of the report helper in a fresh directory, patched by patch(): its path. */
-static void copy_helper(const char *from, char *path, size_t size, void (*patch)(char *, size_t))
-{
-	static char buf[4 << 20];
-	char dir[] = "/tmp/capsicum-exec.XXXXXX";
-	int in = open(from, O_RDONLY), out;
-	ssize_t n;
-
-	ck_assert_int_ge(in, 0);
-	n = read(in, buf, sizeof(buf));
-	ck_assert(n > 0 && n < (ssize_t)sizeof(buf));
-	close(in);
-	if (patch)
-		patch(buf, (size_t)n);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, size, "%s/prog", dir);
-	out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
-	ck_assert_int_ge(out, 0);
-	ck_assert_int_eq(write(out, buf, (size_t)n), n);
-	close(out);
-}
 
 /* The loader's path in the program replaced by another of the same length. */
 static void other_interpreter(char *buf, size_t n)

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <string.h>
 #include <stdio.h>
-#include <dirent.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -68,28 +67,7 @@ static int mark(void)
  */
 static int mem_check(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int r = 0;
-
-	if (d == NULL)
-		return 0;
-	while (r == 0 && (e = readdir(d)) != NULL) {
-		char link[64];
-		ssize_t n;
-		size_t len;
-
-		if (e->d_name[0] == '.' ||
-		    (n = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1)) <= 0)
-			continue;
-		link[n] = '\0';
-		len = (size_t)n;
-		if (strncmp(link, "/proc/", 6) == 0 && len > 4 &&
-		    strcmp(link + len - 4, "/mem") == 0)
-			r = -EBUSY;
-	}
-	closedir(d);
-	return r;
+	return holds_proc_mem("/proc/self/fd") == 1 ? -EBUSY : 0;
 }
 
 int cap_enter(void)

@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <elf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -108,28 +107,10 @@ static bool runnable(int file)
  */
 static bool holds_mem(const struct target *t)
 {
-	char dir[64], path[64 + 256], link[64];
-	struct dirent *e;
-	bool found = false;
-	DIR *d;
+	char dir[64];
 
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)t->tid);
-	if ((d = opendir(dir)) == NULL)
-		return true;
-	while (!found && (e = readdir(d)) != NULL) {
-		ssize_t n;
-		size_t len;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
-			continue;
-		link[n] = '\0';
-		len = (size_t)n;
-		found = strncmp(link, "/proc/", 6) == 0 && len > 4 &&
-		        strcmp(link + len - 4, "/mem") == 0;
-	}
-	closedir(d);
-	return found;
+	return holds_proc_mem(dir) != 0; /* unreadable: assume one */
 }
 
 /* Whether word (space-separated) is among the VmFlags in line. */
