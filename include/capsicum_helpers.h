@@ -7,9 +7,9 @@
  * TIOCGWINSZ; caph_cache_tzdata() pins the time zone so that localtime()
  * in capability mode does not look for /etc/localtime again (glibc does
  * when TZ is unset, and falls back to UTC when it cannot); and
- * caph_cache_catpages() loads the C library's message catalogue.  Without
- * <libcasper.h> (not provided yet), CASPER_SUPPORT is 0 and
- * caph_enter_casper() does not sandbox, as on FreeBSD built without Casper.
+ * caph_cache_catpages() loads the C library's message catalogue.  As on
+ * FreeBSD, <libcasper.h> decides CASPER_SUPPORT: a program built without
+ * HAVE_CASPER gets 0, and caph_enter_casper() then does not sandbox.
  * See capsicum_helpers(3).
  */
 #ifndef _CAPSICUM_HELPERS_H_
@@ -26,9 +26,7 @@
 
 #include <sys/capsicum.h>
 
-#ifndef CASPER_SUPPORT
-#define CASPER_SUPPORT 0
-#endif
+#include <libcasper.h>
 
 #define CAPH_IGNORE_EBADF 0x0001
 #define CAPH_READ         0x0002
