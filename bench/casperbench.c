@@ -91,7 +91,7 @@ static double now(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "casperbench: %s: %s\n", what, strerror(errno));
 	_exit(2);

@@ -628,9 +628,17 @@ END_TEST
 
 /*
  * A receiver that cannot trade the ticket -- it reads with the raw system
- * call, or has no supervisor (forked before the limit) -- holds an empty,
- * sealed memfd: the restricted file is not given away.
+ * call, or has no supervisor (forked before the limit) -- holds an inert
+ * socket: the restricted file is not given away.
  */
+static int is_ticket(int fd)
+{
+	int mark = 0;
+	socklen_t len = sizeof(mark);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &mark, &len) == 0 && mark == TICKET_MARK;
+}
+
 static void receive_raw(void *arg)
 {
 	int sock = *(int *)arg, fd;
@@ -648,8 +656,9 @@ static void receive_raw(void *arg)
 	CHILD_CHECK(syscall(SYS_recvmsg, sock, &m, 0) == 1);
 	CHILD_CHECK(CMSG_FIRSTHDR(&m) != NULL);
 	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(fd));
-	CHILD_CHECK(fcntl(fd, F_GET_SEALS) == TICKET_SEALS);
-	CHILD_CHECK(read(fd, buf, sizeof(buf)) == 0);
+	CHILD_CHECK(is_ticket(fd));
+	CHILD_CHECK(recv(fd, buf, sizeof(buf), MSG_DONTWAIT) == -1 && errno == EAGAIN);
+	CHILD_CHECK(send(fd, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE);
 	/* not the supervisor's to trade from here: the receiver has none */
 	CHILD_CHECK(syscall(SYS_prctl, CTL_PRCTL, CTL_REDEEM, (long)fd, 0L, 0L) == -1);
 }
@@ -664,6 +673,79 @@ START_TEST(receiver_without_supervisor_gets_a_ticket)
 	LIMIT(lim, CAP_READ);
 	ck_assert_int_eq(send_fds(sv[0], &lim, 1), 1);
 	reap(c);
+}
+END_TEST
+
+/* Whether fd (a pipe's read end) reaches end of file within five seconds. */
+static int eof_soon(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+	char c;
+
+	return poll(&p, 1, 5000) == 1 && read(fd, &c, 1) == 0;
+}
+
+static void receive_and_close(void *arg)
+{
+	int sock = *(int *)arg, fd;
+	char d;
+
+	CHILD_CHECK(recv_fds(sock, &fd, 1, &d, 0) == 1);
+	close(fd);
+}
+
+/*
+ * A ticket the receiver cannot trade holds nothing once it is closed: the
+ * supervisor lets the limited pipe end go, and the reader sees the end of
+ * the file (FreeBSD: the last close of the received descriptor).
+ */
+START_TEST(untraded_ticket_closed_releases_the_file)
+{
+	int sv[2], p[2];
+	struct child c;
+
+	pair(SOCK_DGRAM, sv);
+	ck_assert_int_eq(pipe(p), 0);
+	c = spawn(receive_and_close, &sv[1]); /* before the limit: no supervisor */
+	LIMIT(p[1], CAP_WRITE);
+	ck_assert_int_eq(send_fds(sv[0], &p[1], 1), 1);
+	reap(c);
+	close(p[1]);
+	ck_assert(eof_soon(p[0]));
+}
+END_TEST
+
+/* A message never received is discarded with its ticket, and the file goes. */
+START_TEST(unread_message_releases_the_file)
+{
+	int sv[2], p[2];
+
+	pair(SOCK_STREAM, sv);
+	ck_assert_int_eq(pipe(p), 0);
+	LIMIT(p[1], CAP_WRITE);
+	ENTER();
+	ck_assert_int_eq(send_fds(sv[0], &p[1], 1), 1);
+	close(p[1]);
+	close(sv[1]);
+	close(sv[0]);
+	ck_assert(eof_soon(p[0]));
+}
+END_TEST
+
+/* More than the table holds, one at a time: each untraded ticket is let go. */
+START_TEST(untraded_tickets_do_not_exhaust_the_table)
+{
+	int sv[2], lim = data_file("secret\n");
+
+	LIMIT(lim, CAP_READ);
+	for (int i = 0; i < 300; i++) {
+		pair(SOCK_STREAM, sv);
+		ck_assert_msg(send_fds(sv[0], &lim, 1) == 1, "send %d: errno %d", i, errno);
+		close(sv[0]);
+		close(sv[1]);
+		if (i % 50 == 49)
+			usleep(100000); /* let the reaper catch up */
+	}
 }
 END_TEST
 
@@ -1180,7 +1262,7 @@ static void check_received(void *arg)
 				t.restricted++;
 			else if (is(fds[i], c->allowed))
 				t.allowed++;
-			else if (fcntl(fds[i], F_GET_SEALS) == TICKET_SEALS)
+			else if (is_ticket(fds[i]))
 				t.tickets++; /* no supervisor here to trade it */
 			else
 				t.other++;
@@ -1681,6 +1763,9 @@ static Suite *make_suite(void)
 	tcase_add_test(fds, restricted_descriptors_carried_in_capability_mode);
 	tcase_add_test(fds, documented_deviation_lean_supervisor_refuses_restricted);
 	tcase_add_test(fds, receiver_without_supervisor_gets_a_ticket);
+	tcase_add_test(fds, untraded_ticket_closed_releases_the_file);
+	tcase_add_test(fds, unread_message_releases_the_file);
+	tcase_add_test(fds, untraded_tickets_do_not_exhaust_the_table);
 	tcase_add_test(fds, restricted_descriptors_carried_outside_capability_mode);
 	tcase_add_test(fds, restricted_in_second_control_message);
 	tcase_add_test(fds, restricted_descriptors_inherited_by_a_child);

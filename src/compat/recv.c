@@ -1,8 +1,8 @@
 /*
  * recvmsg(2) and recvmmsg(2) that receive restricted descriptors.
  *
- * A descriptor with restricted rights travels as a ticket (an empty,
- * sealed memfd; supervisor/ticket.h).  After receiving, each descriptor
+ * A descriptor with restricted rights travels as a ticket (a marked,
+ * inert socket; supervisor/ticket.h).  After receiving, each descriptor
  * that looks like one is traded with the supervisor for the descriptor it
  * stands for, on a slow number with its rights (CTL_REDEEM), as FreeBSD
  * delivers it.  A look-alike the supervisor does not know stays as it is.
@@ -32,11 +32,13 @@ static void redeem(struct msghdr *msg, int flags)
 			continue;
 		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (size_t i = 0; i < n; i++) {
-			int fd, saved = errno;
+			int fd, saved = errno, mark = 0;
+			socklen_t len = sizeof(mark);
 			long placed;
 
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (fcntl(fd, F_GET_SEALS) != TICKET_SEALS) {
+			if (getsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &mark, &len) != 0 ||
+			    mark != TICKET_MARK) {
 				errno = saved;
 				continue;
 			}

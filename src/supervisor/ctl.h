@@ -57,9 +57,13 @@ enum ctl_op {
 	CTL_REDEEM = 8,
 };
 
-/* A ticket: an empty memfd sealed every way (ticket.h). */
-#define TICKET_SEALS                                                                               \
-	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+/*
+ * A ticket: one end of a unix socket pair that carries nothing (ticket.h),
+ * marked with this SO_PEEK_OFF value so that the receiving library knows
+ * what to trade.  A mark is no proof: the supervisor knows its tickets by
+ * socket cookie.
+ */
+#define TICKET_MARK 0x7469636b /* "tick" */
 
 /* The supervisor's modes, the byte that comes with the listener. */
 #define SUP_FULL 'L' /* the slow range is routed */

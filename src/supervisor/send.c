@@ -440,8 +440,7 @@ void serve_redeem(struct target *t, const struct seccomp_data *d, struct reply *
 	}
 	res = slow_place(t, file, &st, -1, 0, d->args[3] != 0);
 	/* Not placed (no number free, the caller interrupted): the ticket stays good. */
-	if (res != 0)
-		(void)ticket_restore(copy, file, &st);
+	ticket_settle(copy, res == 0);
 	close(copy);
 	close(file);
 	if (res == 0)
