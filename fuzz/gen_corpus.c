@@ -59,7 +59,9 @@ static void write_recv_seed(const char *name, const uint8_t *msg, size_t len, si
 	free(out);
 }
 
-static void seed(const char *name, nvlist_t *nvl)
+/* A seed; with over_limit, one the library refuses to pack (and every
+ * unpacker must refuse), written by the encoder all the same. */
+static void seed_as(const char *name, nvlist_t *nvl, bool over_limit)
 {
 	struct nv_census c;
 	int fds[64];
@@ -70,13 +72,19 @@ static void seed(const char *name, nvlist_t *nvl)
 		exit(1);
 	}
 	nv_census(nvl, &c);
-	if (c.ndesc > 64 || nv_census_check(&c) != 0 || (msg = nv_encode(nvl, &c, fds)) == NULL)
+	if (c.ndesc > 64 || (nv_census_check(&c) != 0) != over_limit ||
+	    (msg = nv_encode(nvl, &c, fds)) == NULL)
 		exit(1);
 	if (c.ndesc == 0)
 		write_file("nv_unpack", name, msg, c.size);
 	write_recv_seed(name, msg, c.size, c.ndesc, nvlist_flags(nvl));
 	free(msg);
 	nvlist_destroy(nvl);
+}
+
+static void seed(const char *name, nvlist_t *nvl)
+{
+	seed_as(name, nvl, false);
 }
 
 static nvlist_t *scalars(void)
@@ -165,6 +173,7 @@ int main(int argc, char **argv)
 	seed("nested-3", nested(3, 0));
 	seed("nested-16-ignore-case", nested(16, NV_FLAG_IGNORE_CASE));
 	seed("nested-64", nested(64, 0)); /* the deepest allowed */
+	seed_as("nested-65-refused", nested(65, 0), true);
 	seed("list-array", list_array());
 	seed("casper-request", casper_request(0));
 	seed("no-unique-top", casper_request(NV_FLAG_NO_UNIQUE));
