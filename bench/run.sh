@@ -11,6 +11,10 @@
 # are its options, PROC_ONLY=1 runs procbench alone (no plot; the machine
 # goes to proc-machine.txt, leaving capbench's machine.txt alone).
 #
+# Casper (casperbench) runs last; CASPER_ARGS (default "-r 15 -n 2000")
+# are its options, CASPER_ONLY=1 runs casperbench alone (machine in
+# casper-machine.txt).
+#
 # BUILD_DIR (default /tmp/capsicum-bench-build) and CC are honoured.
 set -eu
 
@@ -22,10 +26,11 @@ out=$root/bench/results
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
 	-DCAPSICUM_TESTS=OFF -DCAPSICUM_BENCH=ON >/dev/null
-make -C "$build" capbench capmodebench procbench >/dev/null
+make -C "$build" capbench capmodebench procbench casperbench >/dev/null
 mkdir -p "$out"
 machine=$out/machine.txt
 [ "${PROC_ONLY:-0}" = 1 ] && machine=$out/proc-machine.txt
+[ "${CASPER_ONLY:-0}" = 1 ] && machine=$out/casper-machine.txt
 
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -41,6 +46,15 @@ machine=$out/machine.txt
 	echo "args: $*"
 } >"$machine"
 
+casper() {
+	# shellcheck disable=SC2086
+	"$build/bench/casperbench" ${CASPER_ARGS:--r 15 -n 2000} -o "$out/casper.tsv" |
+		tee "$out/casper.md"
+}
+if [ "${CASPER_ONLY:-0}" = 1 ]; then
+	casper
+	exit 0
+fi
 if [ "${PROC_ONLY:-0}" = 1 ]; then
 	# shellcheck disable=SC2086
 	"$build/bench/procbench" ${PROC_ARGS:--r 15 -n 200} -o "$out/proc.tsv" | tee "$out/proc.md"
@@ -55,6 +69,7 @@ fi
 if [ "${CAPMODE_ONLY:-0}" != 1 ]; then
 	# shellcheck disable=SC2086
 	"$build/bench/procbench" ${PROC_ARGS:--r 15 -n 200} -o "$out/proc.tsv" | tee "$out/proc.md"
+	casper
 fi
 
 if command -v gnuplot >/dev/null 2>&1; then

@@ -28,6 +28,9 @@
 #include <sys/nv.h>
 
 #include <casper/cap_grp.h>
+#include "../common/confine.h"
+#include "../common/limits.h"
+#include "../common/request.h"
 
 #define GRP_API __attribute__((visibility("default")))
 
@@ -43,22 +46,14 @@ static const char *const gr_cmds[] = {
     "getgrgid_r", "setgroupent", "setgrent", "endgrent",
 };
 
-static bool in_table(const char *const *table, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i], name) == 0)
-			return true;
-	return false;
-}
-
 static bool known_field(const char *name)
 {
-	return in_table(gr_fields, LEN(gr_fields), name);
+	return limits_in_table(gr_fields, LEN(gr_fields), name);
 }
 
 static bool known_cmd(const char *name)
 {
-	return in_table(gr_cmds, LEN(gr_cmds), name);
+	return limits_in_table(gr_cmds, LEN(gr_cmds), name);
 }
 
 static const char *member(const nvlist_t *entry, size_t i)
@@ -154,44 +149,9 @@ static int gr_unpack(const nvlist_t *entry, struct group *grp, char *buf, size_t
 	return 0;
 }
 
-/* Sends req (consumed); the reply, or NULL with *errp set. */
-static nvlist_t *gr_xfer(cap_channel_t *chan, nvlist_t *req, int *errp)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, req);
-
-	if (reply == NULL) {
-		*errp = errno;
-		return NULL;
-	}
-	*errp =
-	    nvlist_exists_number(reply, "error") ? (int)nvlist_get_number(reply, "error") : EINVAL;
-	if (*errp != 0) {
-		nvlist_destroy(reply);
-		return NULL;
-	}
-	return reply;
-}
-
-static nvlist_t *gr_request(const char *cmd)
-{
-	nvlist_t *req = nvlist_create(0);
-
-	nvlist_add_string(req, "cmd", cmd);
-	return req;
-}
-
-static nvlist_t *gr_by_name(const char *cmd, const char *name)
-{
-	nvlist_t *req = gr_request(cmd);
-
-	if (name != NULL)
-		nvlist_add_string(req, "name", name);
-	return req;
-}
-
 static nvlist_t *gr_by_gid(const char *cmd, gid_t gid)
 {
-	nvlist_t *req = gr_request(cmd);
+	nvlist_t *req = request_new(cmd);
 
 	nvlist_add_number(req, "gid", (uint64_t)gid);
 	return req;
@@ -204,7 +164,7 @@ static int getgr_r(cap_channel_t *chan, nvlist_t *req, struct group *grp, char *
 	int err;
 
 	*result = NULL;
-	if ((reply = gr_xfer(chan, req, &err)) == NULL)
+	if ((reply = request_xfer(chan, req, &err)) == NULL)
 		return err;
 	if (nvlist_exists_nvlist(reply, "group")) {
 		err = gr_unpack(nvlist_get_nvlist(reply, "group"), grp, buf, size);
@@ -228,7 +188,7 @@ static struct group *getgr_static(cap_channel_t *chan, nvlist_t *req)
 	nvlist_t *reply;
 	int err, saved = errno;
 
-	if ((reply = gr_xfer(chan, req, &err)) == NULL) {
+	if ((reply = request_xfer(chan, req, &err)) == NULL) {
 		errno = err;
 		return NULL;
 	}
@@ -258,12 +218,12 @@ static struct group *getgr_static(cap_channel_t *chan, nvlist_t *req)
 
 GRP_API struct group *cap_getgrent(cap_channel_t *chan)
 {
-	return getgr_static(chan, gr_request("getgrent"));
+	return getgr_static(chan, request_new("getgrent"));
 }
 
 GRP_API struct group *cap_getgrnam(cap_channel_t *chan, const char *name)
 {
-	return getgr_static(chan, gr_by_name("getgrnam", name));
+	return getgr_static(chan, request_by_name("getgrnam", name));
 }
 
 GRP_API struct group *cap_getgrgid(cap_channel_t *chan, gid_t gid)
@@ -278,7 +238,7 @@ GRP_API struct group *cap_getgrgid(cap_channel_t *chan, gid_t gid)
 GRP_API int cap_getgrent_r(cap_channel_t *chan, struct group *grp, char *buffer, size_t bufsize,
                            struct group **result)
 {
-	nvlist_t *req = gr_request("getgrent_r");
+	nvlist_t *req = request_new("getgrent_r");
 
 	nvlist_add_number(req, "bufsize", (uint64_t)usable(buffer, bufsize));
 	return getgr_r(chan, req, grp, buffer, bufsize, result);
@@ -287,7 +247,7 @@ GRP_API int cap_getgrent_r(cap_channel_t *chan, struct group *grp, char *buffer,
 GRP_API int cap_getgrnam_r(cap_channel_t *chan, const char *name, struct group *grp, char *buffer,
                            size_t bufsize, struct group **result)
 {
-	return getgr_r(chan, gr_by_name("getgrnam_r", name), grp, buffer, bufsize, result);
+	return getgr_r(chan, request_by_name("getgrnam_r", name), grp, buffer, bufsize, result);
 }
 
 GRP_API int cap_getgrgid_r(cap_channel_t *chan, gid_t gid, struct group *grp, char *buffer,
@@ -296,72 +256,32 @@ GRP_API int cap_getgrgid_r(cap_channel_t *chan, gid_t gid, struct group *grp, ch
 	return getgr_r(chan, gr_by_gid("getgrgid_r", gid), grp, buffer, bufsize, result);
 }
 
-/* 1 on success, 0 with errno set otherwise, as FreeBSD's. */
-static int gr_simple(cap_channel_t *chan, nvlist_t *req)
-{
-	nvlist_t *reply;
-	int err;
-
-	if ((reply = gr_xfer(chan, req, &err)) == NULL) {
-		errno = err;
-		return 0;
-	}
-	nvlist_destroy(reply);
-	return 1;
-}
-
 GRP_API int cap_setgroupent(cap_channel_t *chan, int stayopen)
 {
-	nvlist_t *req = gr_request("setgroupent");
+	nvlist_t *req = request_new("setgroupent");
 
 	nvlist_add_bool(req, "stayopen", stayopen != 0);
-	return gr_simple(chan, req);
+	return request_simple(chan, req);
 }
 
 GRP_API int cap_setgrent(cap_channel_t *chan)
 {
-	return gr_simple(chan, gr_request("setgrent"));
+	return request_simple(chan, request_new("setgrent"));
 }
 
 GRP_API void cap_endgrent(cap_channel_t *chan)
 {
-	(void)gr_simple(chan, gr_request("endgrent"));
-}
-
-/* Replaces the category cat of the channel's limits with list. */
-static int gr_limit(cap_channel_t *chan, const char *cat, nvlist_t *list)
-{
-	nvlist_t *limits;
-
-	if (cap_limit_get(chan, &limits) < 0) {
-		nvlist_destroy(list);
-		return -1;
-	}
-	if (limits == NULL)
-		limits = nvlist_create(0);
-	else if (nvlist_exists_nvlist(limits, cat))
-		nvlist_free_nvlist(limits, cat);
-	nvlist_move_nvlist(limits, cat, list);
-	return cap_limit_set(chan, limits);
-}
-
-static int gr_limit_names(cap_channel_t *chan, const char *cat, const char *const *names, size_t n)
-{
-	nvlist_t *list = nvlist_create(0);
-
-	for (size_t i = 0; i < n; i++)
-		nvlist_add_null(list, names[i]);
-	return gr_limit(chan, cat, list);
+	(void)request_simple(chan, request_new("endgrent"));
 }
 
 GRP_API int cap_grp_limit_cmds(cap_channel_t *chan, const char *const *cmds, size_t ncmds)
 {
-	return gr_limit_names(chan, "cmds", cmds, ncmds);
+	return limits_replace_names(chan, "cmds", cmds, ncmds);
 }
 
 GRP_API int cap_grp_limit_fields(cap_channel_t *chan, const char *const *fields, size_t nfields)
 {
-	return gr_limit_names(chan, "fields", fields, nfields);
+	return limits_replace_names(chan, "fields", fields, nfields);
 }
 
 /* Groups by name ("name<i>", strings) and by id ("gid<i>", numbers). */
@@ -379,115 +299,20 @@ GRP_API int cap_grp_limit_groups(cap_channel_t *chan, const char *const *names, 
 		snprintf(key, sizeof(key), "name%zu", i);
 		nvlist_add_string(list, key, names[i]);
 	}
-	return gr_limit(chan, "groups", list);
+	return limits_replace(chan, "groups", list);
 }
 
 /* ---- the service: limits ---- */
 
-/* The list cat of limits, or NULL when that category is not limited. */
-static const nvlist_t *category(const nvlist_t *limits, const char *cat)
-{
-	if (limits == NULL || !nvlist_exists_nvlist(limits, cat))
-		return NULL;
-	return nvlist_get_nvlist(limits, cat);
-}
-
-static bool name_allowed(const nvlist_t *limits, const char *cat, const char *name)
-{
-	const nvlist_t *list = category(limits, cat);
-
-	return list == NULL || nvlist_exists_null(list, name);
-}
-
-/* Does list hold the id (type NV_TYPE_NUMBER) or the name (NV_TYPE_STRING)? */
-static bool list_holds(const nvlist_t *list, int want, uint64_t id, const char *name)
-{
-	const char *key;
-	void *cookie = NULL;
-	int type;
-
-	while ((key = nvlist_next(list, &type, &cookie)) != NULL) {
-		if (type != want)
-			continue;
-		if (type == NV_TYPE_NUMBER && nvlist_get_number(list, key) == id)
-			return true;
-		if (type == NV_TYPE_STRING && strcmp(nvlist_get_string(list, key), name) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* A "cmds" or "fields" list: known names only, none beyond the old list. */
-static int check_names(const nvlist_t *old, const nvlist_t *list, bool (*known)(const char *))
-{
-	const char *name;
-	void *cookie = NULL;
-	int type;
-
-	while ((name = nvlist_next(list, &type, &cookie)) != NULL) {
-		if (type != NV_TYPE_NULL || !known(name))
-			return EINVAL;
-		if (old != NULL && !nvlist_exists_null(old, name))
-			return ENOTCAPABLE;
-	}
-	return 0;
-}
-
-/* A "groups" list: ids (numbers) and names (strings), none beyond the old list. */
-static int check_groups(const nvlist_t *old, const nvlist_t *list)
-{
-	const char *key;
-	void *cookie = NULL;
-	int type;
-
-	while ((key = nvlist_next(list, &type, &cookie)) != NULL) {
-		if (type == NV_TYPE_NUMBER) {
-			uint64_t id = nvlist_get_number(list, key);
-
-			if (id > UINT32_MAX)
-				return EINVAL;
-			if (old != NULL && !list_holds(old, type, id, NULL))
-				return ENOTCAPABLE;
-		} else if (type == NV_TYPE_STRING) {
-			if (old != NULL && !list_holds(old, type, 0, nvlist_get_string(list, key)))
-				return ENOTCAPABLE;
-		} else {
-			return EINVAL;
-		}
-	}
-	return 0;
-}
-
 static int grp_limit(const nvlist_t *oldlimits, const nvlist_t *newlimits)
 {
-	static const char *const cats[] = {"cmds", "fields", "groups"};
-	const char *name;
-	void *cookie = NULL;
-	int type, err;
+	return limits_check(oldlimits, newlimits, known_cmd, known_field, "groups");
+}
 
-	/* Dropping a category set before would widen. */
-	for (size_t i = 0; i < LEN(cats); i++)
-		if (category(oldlimits, cats[i]) != NULL &&
-		    !nvlist_exists_nvlist(newlimits, cats[i]))
-			return ENOTCAPABLE;
-	while ((name = nvlist_next(newlimits, &type, &cookie)) != NULL) {
-		const nvlist_t *list;
-
-		if (type != NV_TYPE_NVLIST)
-			return EINVAL;
-		list = nvlist_get_nvlist(newlimits, name);
-		if (strcmp(name, "cmds") == 0)
-			err = check_names(category(oldlimits, name), list, known_cmd);
-		else if (strcmp(name, "fields") == 0)
-			err = check_names(category(oldlimits, name), list, known_field);
-		else if (strcmp(name, "groups") == 0)
-			err = check_groups(category(oldlimits, name), list);
-		else
-			err = EINVAL;
-		if (err != 0)
-			return err;
-	}
-	return 0;
+/* Is the group of full listed in "groups" (by gr_gid or gr_name), or are all allowed? */
+static bool group_allowed(const nvlist_t *limits, const nvlist_t *full)
+{
+	return limits_entry_allowed(limits, "groups", full, "gr_gid", "gr_name");
 }
 
 /* ---- the service: lookups ---- */
@@ -558,32 +383,21 @@ static int gr_lookup(enum how how, const char *name, gid_t gid, nvlist_t **fullp
 	return err;
 }
 
-static bool group_allowed(const nvlist_t *limits, const nvlist_t *full)
-{
-	const nvlist_t *groups = category(limits, "groups");
-
-	if (groups == NULL)
-		return true;
-	if (nvlist_exists_number(full, "gr_gid") &&
-	    list_holds(groups, NV_TYPE_NUMBER, nvlist_get_number(full, "gr_gid"), NULL))
-		return true;
-	return nvlist_exists_string(full, "gr_name") &&
-	       list_holds(groups, NV_TYPE_STRING, 0, nvlist_get_string(full, "gr_name"));
-}
-
 /* The fields of full that limits allow. */
 static nvlist_t *gr_filter(const nvlist_t *limits, const nvlist_t *full)
 {
 	nvlist_t *nvl = nvlist_create(0);
 	long n;
 
-	if (name_allowed(limits, "fields", "gr_name") && nvlist_exists_string(full, "gr_name"))
+	if (limits_name_allowed(limits, "fields", "gr_name") &&
+	    nvlist_exists_string(full, "gr_name"))
 		nvlist_add_string(nvl, "gr_name", nvlist_get_string(full, "gr_name"));
-	if (name_allowed(limits, "fields", "gr_passwd") && nvlist_exists_string(full, "gr_passwd"))
+	if (limits_name_allowed(limits, "fields", "gr_passwd") &&
+	    nvlist_exists_string(full, "gr_passwd"))
 		nvlist_add_string(nvl, "gr_passwd", nvlist_get_string(full, "gr_passwd"));
-	if (name_allowed(limits, "fields", "gr_gid") && nvlist_exists_number(full, "gr_gid"))
+	if (limits_name_allowed(limits, "fields", "gr_gid") && nvlist_exists_number(full, "gr_gid"))
 		nvlist_add_number(nvl, "gr_gid", nvlist_get_number(full, "gr_gid"));
-	if (name_allowed(limits, "fields", "gr_mem") && (n = nmembers(full)) >= 0) {
+	if (limits_name_allowed(limits, "fields", "gr_mem") && (n = nmembers(full)) >= 0) {
 		for (long i = 0; i < n; i++)
 			add_member(nvl, (size_t)i, member(full, (size_t)i));
 		nvlist_add_number(nvl, "gr_nmem", (uint64_t)n);
@@ -698,10 +512,7 @@ static int cmd_endgrent(const nvlist_t *limits, nvlist_t *nvlin, nvlist_t *nvlou
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(const nvlist_t *, nvlist_t *, nvlist_t *);
-} commands[] = {
+static const struct limits_command commands[] = {
     {"getgrent", cmd_getgrent},       {"getgrent_r", cmd_getgrent}, {"getgrnam", cmd_getgrnam},
     {"getgrnam_r", cmd_getgrnam},     {"getgrgid", cmd_getgrgid},   {"getgrgid_r", cmd_getgrgid},
     {"setgroupent", cmd_setgroupent}, {"setgrent", cmd_setgrent},   {"endgrent", cmd_endgrent},
@@ -709,12 +520,7 @@ static const struct {
 
 static int grp_command(const char *cmd, const nvlist_t *limits, nvlist_t *nvlin, nvlist_t *nvlout)
 {
-	if (!name_allowed(limits, "cmds", cmd))
-		return ENOTCAPABLE;
-	for (size_t i = 0; i < LEN(commands); i++)
-		if (strcmp(commands[i].name, cmd) == 0)
-			return commands[i].fn(limits, nvlin, nvlout);
-	return EINVAL;
+	return limits_command(commands, LEN(commands), cmd, limits, nvlin, nvlout);
 }
 
 /*
@@ -724,19 +530,13 @@ static int grp_command(const char *cmd, const nvlist_t *limits, nvlist_t *nvlin,
  */
 static int grp_confine(const nvlist_t *limits)
 {
-	static const char *const paths[] = {"/etc",       "/usr/lib",   "/lib",        "/lib64",
-	                                    "/usr/lib64", "/usr/share", "/run/systemd"};
-	static const int access[] = {CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ};
 	static bool confined;
 	int err;
 
 	(void)limits;
 	if (confined)
 		return 0;
-	err = casper_confine_paths(paths, access, LEN(paths), 0);
-	if (err != 0 && err != ENOSYS)
+	if ((err = confine_name_service("/run/systemd", 0)) != 0)
 		return err;
 	confined = true;
 	return 0;

@@ -42,6 +42,7 @@
 #include <sys/nv.h>
 
 #include "../dns/resolver.h"
+#include "../common/confine.h"
 
 #define API RS_API
 
@@ -788,17 +789,9 @@ static int net_command(const char *cmd, const nvlist_t *limits, nvlist_t *nvlin,
  */
 static int net_confine(const nvlist_t *limits)
 {
-	static const char *const paths[] = {"/etc",       "/usr/lib",   "/lib", "/lib64",
-	                                    "/usr/lib64", "/usr/share", "/run"};
-	static const int access[] = {CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ};
-	int err;
-
 	if (limits != NULL)
 		return 0;
-	err = casper_confine_paths(paths, access, sizeof(paths) / sizeof(paths[0]), 1);
-	return err == ENOSYS ? 0 : err;
+	return confine_name_service("/run", 1);
 }
 
 CREATE_SERVICE_CONFINED("system.net", net_limit, net_command, net_confine, 0)

@@ -19,6 +19,8 @@
 #include <libcasper_service.h>
 #include <sys/nv.h>
 
+#include "../common/confine.h"
+
 #define API __attribute__((visibility("default")))
 
 #define NETDB_MAX_ALIASES 256
@@ -140,17 +142,9 @@ static int netdb_command(const char *cmd, const nvlist_t *limits, nvlist_t *nvli
 /* The protocols file and the name service modules; no network. */
 static int netdb_confine(const nvlist_t *limits)
 {
-	static const char *const paths[] = {"/etc",       "/usr/lib",   "/lib", "/lib64",
-	                                    "/usr/lib64", "/usr/share", "/run"};
-	static const int access[] = {CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ};
-	int err;
-
 	if (limits != NULL)
 		return 0;
-	err = casper_confine_paths(paths, access, sizeof(paths) / sizeof(paths[0]), 0);
-	return err == ENOSYS ? 0 : err;
+	return confine_name_service("/run", 0);
 }
 
 CREATE_SERVICE_CONFINED("system.netdb", NULL, netdb_command, netdb_confine, 0)

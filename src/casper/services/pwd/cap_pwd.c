@@ -27,6 +27,9 @@
 #include <sys/nv.h>
 
 #include <casper/cap_pwd.h>
+#include "../common/confine.h"
+#include "../common/limits.h"
+#include "../common/request.h"
 
 #define PWD_API __attribute__((visibility("default")))
 
@@ -66,25 +69,17 @@ static const char *const pw_cmds[] = {
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static bool in_table(const char *const *table, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i], name) == 0)
-			return true;
-	return false;
-}
-
 static bool known_field(const char *name)
 {
 	for (size_t i = 0; i < NFIELDS; i++)
 		if (strcmp(pw_fields[i].name, name) == 0)
 			return true;
-	return in_table(pw_bsd_fields, LEN(pw_bsd_fields), name);
+	return limits_in_table(pw_bsd_fields, LEN(pw_bsd_fields), name);
 }
 
 static bool known_cmd(const char *name)
 {
-	return in_table(pw_cmds, LEN(pw_cmds), name);
+	return limits_in_table(pw_cmds, LEN(pw_cmds), name);
 }
 
 /* Bytes of the caller's buffer that the strings of entry take. */
@@ -99,13 +94,6 @@ static size_t pw_size(const nvlist_t *entry)
 }
 
 /* ---- the client ---- */
-
-static int reply_error(const nvlist_t *reply)
-{
-	if (!nvlist_exists_number(reply, "error"))
-		return EINVAL;
-	return (int)nvlist_get_number(reply, "error");
-}
 
 /* Fills pwd from entry, its strings in buf; absent fields are NULL or 0. */
 static int pw_unpack(const nvlist_t *entry, struct passwd *pwd, char *buf, size_t size)
@@ -131,42 +119,9 @@ static int pw_unpack(const nvlist_t *entry, struct passwd *pwd, char *buf, size_
 	return 0;
 }
 
-/* Sends req (consumed); the reply, or NULL with *errp set. */
-static nvlist_t *pw_xfer(cap_channel_t *chan, nvlist_t *req, int *errp)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, req);
-
-	if (reply == NULL) {
-		*errp = errno;
-		return NULL;
-	}
-	if ((*errp = reply_error(reply)) != 0) {
-		nvlist_destroy(reply);
-		return NULL;
-	}
-	return reply;
-}
-
-static nvlist_t *pw_request(const char *cmd)
-{
-	nvlist_t *req = nvlist_create(0);
-
-	nvlist_add_string(req, "cmd", cmd);
-	return req;
-}
-
-static nvlist_t *pw_by_name(const char *cmd, const char *name)
-{
-	nvlist_t *req = pw_request(cmd);
-
-	if (name != NULL)
-		nvlist_add_string(req, "name", name);
-	return req;
-}
-
 static nvlist_t *pw_by_uid(const char *cmd, uid_t uid)
 {
-	nvlist_t *req = pw_request(cmd);
+	nvlist_t *req = request_new(cmd);
 
 	nvlist_add_number(req, "uid", (uint64_t)uid);
 	return req;
@@ -179,7 +134,7 @@ static int getpw_r(cap_channel_t *chan, nvlist_t *req, struct passwd *pwd, char 
 	int err;
 
 	*result = NULL;
-	if ((reply = pw_xfer(chan, req, &err)) == NULL)
+	if ((reply = request_xfer(chan, req, &err)) == NULL)
 		return err;
 	if (nvlist_exists_nvlist(reply, "passwd")) {
 		err = pw_unpack(nvlist_get_nvlist(reply, "passwd"), pwd, buf, size);
@@ -203,7 +158,7 @@ static struct passwd *getpw_static(cap_channel_t *chan, nvlist_t *req)
 	nvlist_t *reply;
 	int err, saved = errno;
 
-	if ((reply = pw_xfer(chan, req, &err)) == NULL) {
+	if ((reply = request_xfer(chan, req, &err)) == NULL) {
 		errno = err;
 		return NULL;
 	}
@@ -233,12 +188,12 @@ static struct passwd *getpw_static(cap_channel_t *chan, nvlist_t *req)
 
 PWD_API struct passwd *cap_getpwent(cap_channel_t *chan)
 {
-	return getpw_static(chan, pw_request("getpwent"));
+	return getpw_static(chan, request_new("getpwent"));
 }
 
 PWD_API struct passwd *cap_getpwnam(cap_channel_t *chan, const char *login)
 {
-	return getpw_static(chan, pw_by_name("getpwnam", login));
+	return getpw_static(chan, request_by_name("getpwnam", login));
 }
 
 PWD_API struct passwd *cap_getpwuid(cap_channel_t *chan, uid_t uid)
@@ -253,7 +208,7 @@ PWD_API struct passwd *cap_getpwuid(cap_channel_t *chan, uid_t uid)
 PWD_API int cap_getpwent_r(cap_channel_t *chan, struct passwd *pwd, char *buffer, size_t bufsize,
                            struct passwd **result)
 {
-	nvlist_t *req = pw_request("getpwent_r");
+	nvlist_t *req = request_new("getpwent_r");
 
 	nvlist_add_number(req, "bufsize", (uint64_t)bufsize);
 	return getpw_r(chan, req, pwd, buffer, bufsize, result);
@@ -262,7 +217,7 @@ PWD_API int cap_getpwent_r(cap_channel_t *chan, struct passwd *pwd, char *buffer
 PWD_API int cap_getpwnam_r(cap_channel_t *chan, const char *name, struct passwd *pwd, char *buffer,
                            size_t bufsize, struct passwd **result)
 {
-	return getpw_r(chan, pw_by_name("getpwnam_r", name), pwd, buffer, bufsize, result);
+	return getpw_r(chan, request_by_name("getpwnam_r", name), pwd, buffer, bufsize, result);
 }
 
 PWD_API int cap_getpwuid_r(cap_channel_t *chan, uid_t uid, struct passwd *pwd, char *buffer,
@@ -271,72 +226,32 @@ PWD_API int cap_getpwuid_r(cap_channel_t *chan, uid_t uid, struct passwd *pwd, c
 	return getpw_r(chan, pw_by_uid("getpwuid_r", uid), pwd, buffer, bufsize, result);
 }
 
-/* 1 on success, 0 with errno set otherwise, as FreeBSD's. */
-static int pw_simple(cap_channel_t *chan, nvlist_t *req)
-{
-	nvlist_t *reply;
-	int err;
-
-	if ((reply = pw_xfer(chan, req, &err)) == NULL) {
-		errno = err;
-		return 0;
-	}
-	nvlist_destroy(reply);
-	return 1;
-}
-
 PWD_API int cap_setpassent(cap_channel_t *chan, int stayopen)
 {
-	nvlist_t *req = pw_request("setpassent");
+	nvlist_t *req = request_new("setpassent");
 
 	nvlist_add_bool(req, "stayopen", stayopen != 0);
-	return pw_simple(chan, req);
+	return request_simple(chan, req);
 }
 
 PWD_API void cap_setpwent(cap_channel_t *chan)
 {
-	(void)pw_simple(chan, pw_request("setpwent"));
+	(void)request_simple(chan, request_new("setpwent"));
 }
 
 PWD_API void cap_endpwent(cap_channel_t *chan)
 {
-	(void)pw_simple(chan, pw_request("endpwent"));
-}
-
-/* Replaces the category cat of the channel's limits with list. */
-static int pw_limit(cap_channel_t *chan, const char *cat, nvlist_t *list)
-{
-	nvlist_t *limits;
-
-	if (cap_limit_get(chan, &limits) < 0) {
-		nvlist_destroy(list);
-		return -1;
-	}
-	if (limits == NULL)
-		limits = nvlist_create(0);
-	else if (nvlist_exists_nvlist(limits, cat))
-		nvlist_free_nvlist(limits, cat);
-	nvlist_move_nvlist(limits, cat, list);
-	return cap_limit_set(chan, limits);
-}
-
-static int pw_limit_names(cap_channel_t *chan, const char *cat, const char *const *names, size_t n)
-{
-	nvlist_t *list = nvlist_create(0);
-
-	for (size_t i = 0; i < n; i++)
-		nvlist_add_null(list, names[i]);
-	return pw_limit(chan, cat, list);
+	(void)request_simple(chan, request_new("endpwent"));
 }
 
 PWD_API int cap_pwd_limit_cmds(cap_channel_t *chan, const char *const *cmds, size_t ncmds)
 {
-	return pw_limit_names(chan, "cmds", cmds, ncmds);
+	return limits_replace_names(chan, "cmds", cmds, ncmds);
 }
 
 PWD_API int cap_pwd_limit_fields(cap_channel_t *chan, const char *const *fields, size_t nfields)
 {
-	return pw_limit_names(chan, "fields", fields, nfields);
+	return limits_replace_names(chan, "fields", fields, nfields);
 }
 
 /* Users by name ("name<i>", strings) and by id ("uid<i>", numbers). */
@@ -354,115 +269,20 @@ PWD_API int cap_pwd_limit_users(cap_channel_t *chan, const char *const *names, s
 		snprintf(key, sizeof(key), "name%zu", i);
 		nvlist_add_string(list, key, names[i]);
 	}
-	return pw_limit(chan, "users", list);
+	return limits_replace(chan, "users", list);
 }
 
 /* ---- the service: limits ---- */
 
-/* The list cat of limits, or NULL when that category is not limited. */
-static const nvlist_t *category(const nvlist_t *limits, const char *cat)
-{
-	if (limits == NULL || !nvlist_exists_nvlist(limits, cat))
-		return NULL;
-	return nvlist_get_nvlist(limits, cat);
-}
-
-static bool name_allowed(const nvlist_t *limits, const char *cat, const char *name)
-{
-	const nvlist_t *list = category(limits, cat);
-
-	return list == NULL || nvlist_exists_null(list, name);
-}
-
-/* Does list hold the id (type NV_TYPE_NUMBER) or the name (NV_TYPE_STRING)? */
-static bool list_holds(const nvlist_t *list, int want, uint64_t id, const char *name)
-{
-	const char *key;
-	void *cookie = NULL;
-	int type;
-
-	while ((key = nvlist_next(list, &type, &cookie)) != NULL) {
-		if (type != want)
-			continue;
-		if (type == NV_TYPE_NUMBER && nvlist_get_number(list, key) == id)
-			return true;
-		if (type == NV_TYPE_STRING && strcmp(nvlist_get_string(list, key), name) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* A "cmds" or "fields" list: known names only, none beyond the old list. */
-static int check_names(const nvlist_t *old, const nvlist_t *list, bool (*known)(const char *))
-{
-	const char *name;
-	void *cookie = NULL;
-	int type;
-
-	while ((name = nvlist_next(list, &type, &cookie)) != NULL) {
-		if (type != NV_TYPE_NULL || !known(name))
-			return EINVAL;
-		if (old != NULL && !nvlist_exists_null(old, name))
-			return ENOTCAPABLE;
-	}
-	return 0;
-}
-
-/* A "users" list: ids (numbers) and names (strings), none beyond the old list. */
-static int check_users(const nvlist_t *old, const nvlist_t *list)
-{
-	const char *key;
-	void *cookie = NULL;
-	int type;
-
-	while ((key = nvlist_next(list, &type, &cookie)) != NULL) {
-		if (type == NV_TYPE_NUMBER) {
-			uint64_t id = nvlist_get_number(list, key);
-
-			if (id > UINT32_MAX)
-				return EINVAL;
-			if (old != NULL && !list_holds(old, type, id, NULL))
-				return ENOTCAPABLE;
-		} else if (type == NV_TYPE_STRING) {
-			if (old != NULL && !list_holds(old, type, 0, nvlist_get_string(list, key)))
-				return ENOTCAPABLE;
-		} else {
-			return EINVAL;
-		}
-	}
-	return 0;
-}
-
 static int pwd_limit(const nvlist_t *oldlimits, const nvlist_t *newlimits)
 {
-	static const char *const cats[] = {"cmds", "fields", "users"};
-	const char *name;
-	void *cookie = NULL;
-	int type, err;
+	return limits_check(oldlimits, newlimits, known_cmd, known_field, "users");
+}
 
-	/* Dropping a category set before would widen. */
-	for (size_t i = 0; i < LEN(cats); i++)
-		if (category(oldlimits, cats[i]) != NULL &&
-		    !nvlist_exists_nvlist(newlimits, cats[i]))
-			return ENOTCAPABLE;
-	while ((name = nvlist_next(newlimits, &type, &cookie)) != NULL) {
-		const nvlist_t *list;
-
-		if (type != NV_TYPE_NVLIST)
-			return EINVAL;
-		list = nvlist_get_nvlist(newlimits, name);
-		if (strcmp(name, "cmds") == 0)
-			err = check_names(category(oldlimits, name), list, known_cmd);
-		else if (strcmp(name, "fields") == 0)
-			err = check_names(category(oldlimits, name), list, known_field);
-		else if (strcmp(name, "users") == 0)
-			err = check_users(category(oldlimits, name), list);
-		else
-			err = EINVAL;
-		if (err != 0)
-			return err;
-	}
-	return 0;
+/* Is the user of full listed in "users" (by pw_uid or pw_name), or are all allowed? */
+static bool user_allowed(const nvlist_t *limits, const nvlist_t *full)
+{
+	return limits_entry_allowed(limits, "users", full, "pw_uid", "pw_name");
 }
 
 /* ---- the service: lookups ---- */
@@ -523,19 +343,6 @@ static int pw_lookup(enum how how, const char *name, uid_t uid, nvlist_t **fullp
 	return err;
 }
 
-static bool user_allowed(const nvlist_t *limits, const nvlist_t *full)
-{
-	const nvlist_t *users = category(limits, "users");
-
-	if (users == NULL)
-		return true;
-	if (nvlist_exists_number(full, "pw_uid") &&
-	    list_holds(users, NV_TYPE_NUMBER, nvlist_get_number(full, "pw_uid"), NULL))
-		return true;
-	return nvlist_exists_string(full, "pw_name") &&
-	       list_holds(users, NV_TYPE_STRING, 0, nvlist_get_string(full, "pw_name"));
-}
-
 /* The fields of full that limits allow. */
 static nvlist_t *pw_filter(const nvlist_t *limits, const nvlist_t *full)
 {
@@ -544,7 +351,7 @@ static nvlist_t *pw_filter(const nvlist_t *limits, const nvlist_t *full)
 	for (size_t i = 0; i < NFIELDS; i++) {
 		const char *name = pw_fields[i].name;
 
-		if (!name_allowed(limits, "fields", name))
+		if (!limits_name_allowed(limits, "fields", name))
 			continue;
 		if (nvlist_exists_number(full, name))
 			nvlist_add_number(nvl, name, nvlist_get_number(full, name));
@@ -661,10 +468,7 @@ static int cmd_endpwent(const nvlist_t *limits, nvlist_t *nvlin, nvlist_t *nvlou
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(const nvlist_t *, nvlist_t *, nvlist_t *);
-} commands[] = {
+static const struct limits_command commands[] = {
     {"getpwent", cmd_getpwent},     {"getpwent_r", cmd_getpwent}, {"getpwnam", cmd_getpwnam},
     {"getpwnam_r", cmd_getpwnam},   {"getpwuid", cmd_getpwuid},   {"getpwuid_r", cmd_getpwuid},
     {"setpassent", cmd_setpassent}, {"setpwent", cmd_setpwent},   {"endpwent", cmd_endpwent},
@@ -672,12 +476,7 @@ static const struct {
 
 static int pwd_command(const char *cmd, const nvlist_t *limits, nvlist_t *nvlin, nvlist_t *nvlout)
 {
-	if (!name_allowed(limits, "cmds", cmd))
-		return ENOTCAPABLE;
-	for (size_t i = 0; i < LEN(commands); i++)
-		if (strcmp(commands[i].name, cmd) == 0)
-			return commands[i].fn(limits, nvlin, nvlout);
-	return EINVAL;
+	return limits_command(commands, LEN(commands), cmd, limits, nvlin, nvlout);
 }
 
 /*
@@ -687,19 +486,13 @@ static int pwd_command(const char *cmd, const nvlist_t *limits, nvlist_t *nvlin,
  */
 static int pwd_confine(const nvlist_t *limits)
 {
-	static const char *const paths[] = {"/etc",       "/usr/lib",   "/lib",        "/lib64",
-	                                    "/usr/lib64", "/usr/share", "/run/systemd"};
-	static const int access[] = {CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ, CASPER_PATH_READ, CASPER_PATH_READ,
-	                             CASPER_PATH_READ};
 	static bool confined;
 	int err;
 
 	(void)limits;
 	if (confined)
 		return 0;
-	err = casper_confine_paths(paths, access, LEN(paths), 0);
-	if (err != 0 && err != ENOSYS)
+	if ((err = confine_name_service("/run/systemd", 0)) != 0)
 		return err;
 	confined = true;
 	return 0;

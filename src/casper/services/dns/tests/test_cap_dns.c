@@ -24,35 +24,12 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 #include "lookups.h"
 
 static const unsigned char lo4[4] = {127, 0, 0, 1};
 static const unsigned char lo6[16] = {[15] = 1};
-
-static cap_channel_t *open_dns(void)
-{
-	cap_channel_t *casper = cap_init(), *chan;
-
-	ck_assert_msg(casper != NULL, "cap_init: %s", strerror(errno));
-	chan = cap_service_open(casper, "system.dns");
-	ck_assert_msg(chan != NULL, "cap_service_open: %s", strerror(errno));
-	cap_close(casper);
-	return chan;
-}
-
-/* A raw request's "error" as an int, or -1 when the channel failed. */
-static int raw(cap_channel_t *chan, nvlist_t *nvl)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, nvl);
-	int err;
-
-	if (reply == NULL)
-		return -1;
-	err = (int)nvlist_get_number(reply, "error");
-	nvlist_destroy(reply);
-	return err;
-}
 
 static int getaddrinfo_family(cap_channel_t *chan, const char *host, int family)
 {
@@ -89,7 +66,7 @@ static int nameinfo(cap_channel_t *chan, int family)
 
 START_TEST(lookups_match_libc_in_capability_mode)
 {
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	char(*want)[LK_MAX] = lk_expected(), got[LK_MAX];
 
 	ck_assert_int_eq(cap_enter(), 0);
@@ -107,7 +84,7 @@ END_TEST
 /* The hostent is the library's: a second call replaces the first one's. */
 START_TEST(hostent_storage_is_reused)
 {
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	struct hostent *a, *b;
 
 	ck_assert_int_eq(cap_enter(), 0);
@@ -128,7 +105,7 @@ END_TEST
  */
 START_TEST(getnameinfo_exact_sizes_only)
 {
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	struct sockaddr_storage ss;
 	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = "/tmp/x"};
 	socklen_t len = lk_sockaddr(&ss, AF_INET, "127.0.0.1", 80);
@@ -164,7 +141,7 @@ START_TEST(type_name2addr_only)
 {
 	const char *types[] = {"NAME2ADDR"}, *both[] = {"NAME2ADDR", "ADDR2NAME"},
 	           *other[] = {"ADDR2NAME"};
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	struct addrinfo *res;
 	nvlist_t *limits;
 
@@ -196,7 +173,7 @@ END_TEST
 START_TEST(type_addr2name_only)
 {
 	const char *types[] = {"ADDR2NAME"};
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	struct addrinfo *res;
 	struct hostent *hp;
 
@@ -221,7 +198,8 @@ START_TEST(legacy_type_names)
 {
 	const char *name[] = {"NAME"}, *name2addr[] = {"NAME2ADDR"},
 	           *both[] = {"NAME", "NAME2ADDR"}, *addr[] = {"ADDR"};
-	cap_channel_t *a = open_dns(), *b = open_dns(), *c = open_dns();
+	cap_channel_t *a = open_service("system.dns"), *b = open_service("system.dns"),
+	              *c = open_service("system.dns");
 	struct addrinfo *res;
 
 	ck_assert_int_eq(cap_enter(), 0);
@@ -251,7 +229,7 @@ END_TEST
 START_TEST(family_inet_only)
 {
 	int inet[] = {AF_INET}, both[] = {AF_INET, AF_INET6}, inet6[] = {AF_INET6};
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res;
 	char want[LK_MAX], got[LK_MAX];
 	int err;
@@ -292,7 +270,7 @@ START_TEST(parts_replaced_separately)
 {
 	const char *types[] = {"NAME2ADDR"};
 	int inet[] = {AF_INET};
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	nvlist_t *limits;
 
 	ck_assert_int_eq(cap_enter(), 0);
@@ -356,7 +334,7 @@ static nvlist_t *bad_limits(int i)
 START_TEST(malformed_limits_refused)
 {
 	const char *types[] = {"NAME2ADDR"};
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	nvlist_t *l;
 
 	ck_assert_int_eq(cap_enter(), 0);
@@ -525,14 +503,14 @@ START_TEST(hostile_requests)
 {
 	const char *types[] = {"NAME2ADDR"};
 	int inet[] = {AF_INET};
-	cap_channel_t *chan = open_dns();
+	cap_channel_t *chan = open_service("system.dns");
 	nvlist_t *n;
 
 	ck_assert_int_eq(cap_enter(), 0);
 	ck_assert_int_eq(cap_dns_type_limit(chan, types, 1), 0);
 	ck_assert_int_eq(cap_dns_family_limit(chan, inet, 1), 0);
 	for (int i = 0; (n = hostile(i)) != NULL; i++) {
-		int err = raw(chan, n);
+		int err = raw_error(chan, n);
 
 		ck_assert_msg(err != 0 && err != -1, "request %d: error %d", i, err);
 		still_serves(chan);

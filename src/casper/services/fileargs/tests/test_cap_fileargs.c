@@ -20,6 +20,7 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 
 #define NMANY 300
@@ -127,22 +128,6 @@ static fileargs_t *init(int argc, char **argv, int flags, mode_t mode, cap_right
 
 	ck_assert_msg(fa != NULL, "fileargs_init: %s", strerror(errno));
 	return fa;
-}
-
-/* The "error" of a raw request, -1 if the channel failed. */
-static int call(cap_channel_t *chan, nvlist_t *nvl, nvlist_t **replyp)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, nvl);
-	int err;
-
-	if (reply == NULL)
-		return -1;
-	err = (int)nvlist_get_number(reply, "error");
-	if (replyp != NULL)
-		*replyp = reply;
-	else
-		nvlist_destroy(reply);
-	return err;
 }
 
 static nvlist_t *request(const char *cmd, const char *name)
@@ -520,7 +505,7 @@ START_TEST(rights_residual_for_raw_requests)
 	fa = init(1, names, O_RDWR, 0, &rights, FA_OPEN);
 	ck_assert_int_eq(cap_enter(), 0);
 	chan = fileargs_unwrap(fa, &flags);
-	ck_assert_int_eq(call(chan, request("open", "rw"), &reply), 0);
+	ck_assert_int_eq(raw_call(chan, request("open", "rw"), &reply), 0);
 	ck_assert(nvlist_exists_binary(reply, "cap_rights"));
 	fd = nvlist_take_descriptor(reply, "fd");
 	nvlist_destroy(reply);
@@ -748,37 +733,37 @@ START_TEST(hostile_requests)
 	ck_assert_int_eq(cap_enter(), 0);
 	chan = fileargs_unwrap(fa, NULL);
 
-	ck_assert_int_eq(call(chan, request(NULL, "a"), NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, request(NULL, "a"), NULL), EINVAL);
 	chan = still_sound(chan);
 	nvl = request(NULL, "a");
 	nvlist_add_number(nvl, "cmd", 1);
-	ck_assert_int_eq(call(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	chan = still_sound(chan);
-	ck_assert_int_eq(call(chan, request("unlink", "a"), NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, request("unlink", "a"), NULL), EINVAL);
 	chan = still_sound(chan);
-	ck_assert_int_eq(call(chan, request("open", NULL), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("open", NULL), NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
 	nvl = request("lstat", NULL);
 	nvlist_add_number(nvl, "name", 7);
-	ck_assert_int_eq(call(chan, nvl, NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
 	nvl = request("open", NULL);
 	nvlist_add_null(nvl, "name");
 	nvlist_add_binary(nvl, "name", "a", 2);
-	ck_assert_int_eq(call(chan, nvl, NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
-	ck_assert_int_eq(call(chan, request("open", huge), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("open", huge), NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
-	ck_assert_int_eq(call(chan, request("open", "b"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("open", "b"), NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
-	ck_assert_int_eq(call(chan, request("open", "../a"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("open", "../a"), NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
-	ck_assert_int_eq(call(chan, request("realpath", "a"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("realpath", "a"), NULL), ENOTCAPABLE);
 	chan = still_sound(chan);
 	/* Two names: one of them decides, the listed one or not. */
 	nvl = request("open", "b");
 	nvlist_add_string(nvl, "name", "a");
-	err = call(chan, nvl, NULL);
+	err = raw_call(chan, nvl, NULL);
 	ck_assert(err == 0 || err == ENOTCAPABLE);
 	chan = still_sound(chan);
 	limits = nvlist_create(NV_FLAG_NO_UNIQUE);
@@ -788,7 +773,7 @@ START_TEST(hostile_requests)
 	chan = still_sound(chan);
 	nvl = request("limit_set", NULL);
 	nvlist_add_string(nvl, "limits", "everything");
-	ck_assert_int_eq(call(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	chan = still_sound(chan);
 	cap_close(chan);
 	free(huge);
@@ -806,9 +791,9 @@ START_TEST(no_limits_no_files)
 	cap_close(cas);
 	ck_assert_int_eq(cap_channel_flags(chan), CASPER_NO_UNIQ);
 	ck_assert_int_eq(cap_enter(), 0);
-	ck_assert_int_eq(call(chan, request("open", "/etc/passwd"), NULL), ENOTCAPABLE);
-	ck_assert_int_eq(call(chan, request("lstat", "/etc/passwd"), NULL), ENOTCAPABLE);
-	ck_assert_int_eq(call(chan, request("realpath", "/"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("open", "/etc/passwd"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("lstat", "/etc/passwd"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, request("realpath", "/"), NULL), ENOTCAPABLE);
 	cap_close(chan);
 }
 END_TEST

@@ -25,6 +25,7 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 
 /* ---- snapshots of the C library's answers ---- */
@@ -173,54 +174,7 @@ static void check_gr(const struct group *got, const struct gr *want, int mask)
 	ck_assert_msg(got->gr_mem[want->nmem] == NULL, "%s: too many members", who);
 }
 
-/* ---- the channel ---- */
-
-static cap_channel_t *open_grp(void)
-{
-	cap_channel_t *casper = cap_init(), *chan;
-
-	ck_assert_msg(casper != NULL, "cap_init: %s", strerror(errno));
-	chan = cap_service_open(casper, "system.grp");
-	ck_assert_msg(chan != NULL, "cap_service_open: %s", strerror(errno));
-	cap_close(casper);
-	return chan;
-}
-
-static void enter(void)
-{
-	unsigned mode = 0;
-
-	ck_assert_int_eq(cap_enter(), 0);
-	ck_assert_int_eq(cap_getmode(&mode), 0);
-	ck_assert_uint_eq(mode, 1);
-}
-
-/* A raw request: its "error", -1 when the channel failed. */
-static int raw(cap_channel_t *chan, nvlist_t *req, nvlist_t **replyp)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, req);
-	int err;
-
-	if (replyp != NULL)
-		*replyp = NULL;
-	if (reply == NULL)
-		return -1;
-	ck_assert(nvlist_exists_number(reply, "error"));
-	err = (int)nvlist_get_number(reply, "error");
-	if (replyp != NULL)
-		*replyp = reply;
-	else
-		nvlist_destroy(reply);
-	return err;
-}
-
-static nvlist_t *req(const char *cmd)
-{
-	nvlist_t *nvl = nvlist_create(0);
-
-	nvlist_add_string(nvl, "cmd", cmd);
-	return nvl;
-}
+/* ---- lookups that find nothing ---- */
 
 /* errno must come through a not-found lookup unchanged. */
 #define SENTINEL EDOM
@@ -253,11 +207,11 @@ static void not_found_gid(cap_channel_t *chan, gid_t gid)
 
 START_TEST(enumeration_matches_libc)
 {
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 
 	(void)db_with_members(db);
-	enter();
+	enter_capmode();
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < db->n; i++)
 			check_gr(cap_getgrent(chan), &db->ent[i], M_ALL);
@@ -283,12 +237,12 @@ END_TEST
 
 START_TEST(enumeration_r_matches_libc)
 {
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 	struct group gr, *res;
 	char buf[8192];
 
-	enter();
+	enter_capmode();
 	for (size_t i = 0; i < db->n; i++) {
 		res = NULL;
 		/* At every alignment. */
@@ -316,7 +270,7 @@ END_TEST
 
 START_TEST(lookups_match_libc)
 {
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 	struct group gr, *res, *g;
 	struct gr want_root, want_nogroup;
@@ -328,7 +282,7 @@ START_TEST(lookups_match_libc)
 	want_nogroup = gr_copy(g);
 	ck_assert_ptr_null(getgrnam("no-such-group.casper"));
 	ck_assert_ptr_null(getgrgid(3999999999u));
-	enter();
+	enter_capmode();
 	check_gr(cap_getgrnam(chan, "root"), &want_root, M_ALL);
 	check_gr(cap_getgrgid(chan, 0), &want_root, M_ALL);
 	check_gr(cap_getgrnam(chan, want_nogroup.name), &want_nogroup, M_ALL);
@@ -365,10 +319,10 @@ END_TEST
 /* The calls without _r return storage of the library, reused by the next call. */
 START_TEST(static_storage)
 {
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct group *a, *b;
 
-	enter();
+	enter_capmode();
 	a = cap_getgrnam(chan, "root");
 	ck_assert_ptr_nonnull(a);
 	ck_assert_str_eq(a->gr_name, "root");
@@ -383,7 +337,7 @@ END_TEST
 /* The caller's buffer, at every alignment: what fits works, a byte less is ERANGE. */
 START_TEST(r_buffer_too_small)
 {
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 	const struct gr *m = db_with_members(db);
 	size_t need = gr_need(m);
@@ -400,7 +354,7 @@ START_TEST(r_buffer_too_small)
 	ck_assert_str_eq(res->gr_name, db->ent[0].name);
 	endgrent();
 
-	enter();
+	enter_capmode();
 	for (size_t off = 0; off < 8; off++) {
 		char *at = buf + off;
 		size_t pad = (alignof(char *) - (uintptr_t)at % alignof(char *)) % alignof(char *);
@@ -448,11 +402,11 @@ START_TEST(limit_cmds)
 	static const char *const one[] = {"getgrnam"};
 	static const char *const widen[] = {"getgrnam", "getgrgid"};
 	static const char *const bogus[] = {"getgrnam", "getgrouplist"};
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct group gr, *res;
 	char buf[4096];
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_grp_limit_cmds(chan, all_cmds, ARRAY_LEN(all_cmds)), 0);
 	ck_assert_ptr_nonnull(cap_getgrgid(chan, 0));
 	ck_assert_int_eq(cap_grp_limit_cmds(chan, two, ARRAY_LEN(two)), 0);
@@ -496,13 +450,13 @@ START_TEST(limit_fields)
 	static const char *const fewer[] = {"gr_gid"};
 	static const char *const widen[] = {"gr_name", "gr_passwd"};
 	static const char *const bogus[] = {"gr_name", "pw_name"};
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 	const struct gr *m = db_with_members(db);
 	struct group gr, *res;
 	char buf[4096];
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_grp_limit_fields(chan, all_fields, ARRAY_LEN(all_fields)), 0);
 	check_gr(cap_getgrnam(chan, m->name), m, M_ALL);
 	ck_assert_int_eq(cap_grp_limit_fields(chan, some, ARRAY_LEN(some)), 0);
@@ -532,7 +486,7 @@ START_TEST(limit_groups)
 {
 	static const char *const names[] = {"root"};
 	static const char *const more[] = {"root", "daemon"};
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 	const struct gr *root = db_find(db, "root"), *nogroup = db_find(db, "nogroup");
 	gid_t gids[] = {nogroup->gid}, other[] = {1};
@@ -540,7 +494,7 @@ START_TEST(limit_groups)
 	char buf[4096];
 	size_t seen = 0;
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_grp_limit_groups(chan, names, 1, gids, 1), 0);
 	check_gr(cap_getgrnam(chan, "root"), root, M_ALL);
 	check_gr(cap_getgrgid(chan, 0), root, M_ALL);
@@ -581,12 +535,12 @@ START_TEST(limit_categories_combine)
 {
 	static const char *const cmds[] = {"getgrnam", "getgrnam_r", "getgrgid"};
 	static const char *const fields[] = {"gr_name", "gr_gid"};
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	struct db *db = snapshot();
 	const struct gr *root = db_find(db, "root");
 	nvlist_t *limits;
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_limit_get(chan, &limits), 0);
 	ck_assert_ptr_null(limits);
 	ck_assert_int_eq(cap_grp_limit_groups(chan, NULL, 0, (gid_t[]){0}, 1), 0);
@@ -622,10 +576,10 @@ static nvlist_t *names_list(int n, const char *const *names)
 START_TEST(limits_malformed_or_dropped)
 {
 	static const char *const cmds[] = {"getgrnam", "getgrnam_r"};
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	nvlist_t *limits, *list;
 
-	enter();
+	enter_capmode();
 	limits = nvlist_create(0);
 	nvlist_move_nvlist(limits, "users", nvlist_create(0)); /* pwd's, not ours */
 	ck_assert_fails(cap_limit_set(chan, limits), EINVAL);
@@ -676,13 +630,13 @@ END_TEST
 START_TEST(clone_and_leftover_entry)
 {
 	static const char *const fields[] = {"gr_name"};
-	cap_channel_t *chan = open_grp(), *clone;
+	cap_channel_t *chan = open_service("system.grp"), *clone;
 	struct db *db = snapshot();
 	struct group gr, *res;
 	char one[1];
 
 	ck_assert_str_eq(db->ent[0].name, "root");
-	enter();
+	enter_capmode();
 	ck_assert_ptr_nonnull(clone = cap_clone(chan));
 	ck_assert_int_eq(cap_grp_limit_groups(clone, (const char *[]){"root"}, 1, NULL, 0), 0);
 	ck_assert_int_eq(cap_grp_limit_fields(clone, fields, 1), 0);
@@ -728,7 +682,7 @@ static void still_sane(cap_channel_t *chan)
 static int expect_found(cap_channel_t *chan, nvlist_t *nvl, int found)
 {
 	nvlist_t *reply;
-	int err = raw(chan, nvl, &reply);
+	int err = raw_call(chan, nvl, &reply);
 
 	ck_assert_int_ne(err, -1);
 	if (err == 0)
@@ -740,7 +694,7 @@ static int expect_found(cap_channel_t *chan, nvlist_t *nvl, int found)
 START_TEST(hostile_requests)
 {
 	static const char *const fields[] = {"gr_name", "gr_gid", "gr_mem"};
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	gid_t nogroup = 65534;
 	size_t big = 1 << 20;
 	char *huge = malloc(big + 1);
@@ -749,60 +703,60 @@ START_TEST(hostile_requests)
 	ck_assert_ptr_nonnull(huge);
 	memset(huge, 'r', big);
 	huge[big] = '\0';
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_grp_limit_cmds(chan, hostile_cmds, ARRAY_LEN(hostile_cmds)), 0);
 	ck_assert_int_eq(cap_grp_limit_fields(chan, fields, ARRAY_LEN(fields)), 0);
 	ck_assert_int_eq(cap_grp_limit_groups(chan, (const char *[]){"root"}, 1, &nogroup, 1), 0);
 	still_sane(chan);
 
-	ck_assert_int_eq(raw(chan, nvlist_create(0), NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvlist_create(0), NULL), EINVAL);
 	still_sane(chan);
 	nvl = nvlist_create(0);
 	nvlist_add_bool(nvl, "cmd", true);
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("getgrouplist"), NULL), ENOTCAPABLE);
-	ck_assert_int_eq(raw(chan, req("getgrgid_r"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, raw_request("getgrouplist"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, raw_request("getgrgid_r"), NULL), ENOTCAPABLE);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("getgrnam"), NULL), EINVAL);
-	nvl = req("getgrnam");
+	ck_assert_int_eq(raw_call(chan, raw_request("getgrnam"), NULL), EINVAL);
+	nvl = raw_request("getgrnam");
 	nvlist_add_number(nvl, "name", 0);
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	nvl = req("getgrnam");
+	nvl = raw_request("getgrnam");
 	nvlist_add_string(nvl, "name", huge);
 	ck_assert_int_eq(expect_found(chan, nvl, 0), 0);
 	still_sane(chan);
-	nvl = req("getgrnam_r");
+	nvl = raw_request("getgrnam_r");
 	nvlist_add_string(nvl, "name", "daemon");
 	nvlist_add_number(nvl, "gid", 0);
 	ck_assert_int_eq(expect_found(chan, nvl, 0), 0);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("getgrgid"), NULL), EINVAL);
-	nvl = req("getgrgid");
+	ck_assert_int_eq(raw_call(chan, raw_request("getgrgid"), NULL), EINVAL);
+	nvl = raw_request("getgrgid");
 	nvlist_add_string(nvl, "gid", "0");
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
-	nvl = req("getgrgid");
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
+	nvl = raw_request("getgrgid");
 	nvlist_add_number(nvl, "gid", (uint64_t)1 << 32); /* not gid 0 */
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("setgroupent"), NULL), EINVAL);
-	nvl = req("setgroupent");
+	ck_assert_int_eq(raw_call(chan, raw_request("setgroupent"), NULL), EINVAL);
+	nvl = raw_request("setgroupent");
 	nvlist_add_string(nvl, "stayopen", "yes");
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	nvl = req("getgrent_r");
+	nvl = raw_request("getgrent_r");
 	nvlist_add_number(nvl, "bufsize", 0);
-	ck_assert_int_eq(raw(chan, nvl, NULL), ERANGE);
-	nvl = req("getgrent_r");
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), ERANGE);
+	nvl = raw_request("getgrent_r");
 	nvlist_add_bool(nvl, "bufsize", true);
-	ck_assert_int_eq(raw(chan, nvl, &reply), 0);
+	ck_assert_int_eq(raw_call(chan, nvl, &reply), 0);
 	ck_assert_str_eq(nvlist_get_string(nvlist_get_nvlist(reply, "group"), "gr_name"), "root");
 	ck_assert(!nvlist_exists(nvlist_get_nvlist(reply, "group"), "gr_passwd"));
 	nvlist_destroy(reply);
-	nvl = req("getgrent_r");
+	nvl = raw_request("getgrent_r");
 	nvlist_add_number(nvl, "bufsize", UINT64_MAX);
-	ck_assert_int_eq(raw(chan, nvl, &reply), 0);
+	ck_assert_int_eq(raw_call(chan, nvl, &reply), 0);
 	ck_assert_uint_eq(nvlist_get_number(nvlist_get_nvlist(reply, "group"), "gr_gid"), 65534);
 	nvlist_destroy(reply);
 	still_sane(chan);
@@ -822,7 +776,7 @@ START_TEST(hostile_requests)
 	nvlist_add_string(nvl, "cmd", "getgrent");
 	nvlist_add_number(nvl, "gr_nmem", UINT64_MAX);
 	ck_assert_int_eq(cap_setgrent(chan), 1);
-	ck_assert_int_eq(raw(chan, nvl, &reply), 0); /* all ignored: root, the first */
+	ck_assert_int_eq(raw_call(chan, nvl, &reply), 0); /* all ignored: root, the first */
 	ck_assert_str_eq(nvlist_get_string(nvlist_get_nvlist(reply, "group"), "gr_name"), "root");
 	ck_assert_uint_eq(nvlist_get_number(nvlist_get_nvlist(reply, "group"), "gr_nmem"), 0);
 	nvlist_destroy(reply);
@@ -834,14 +788,14 @@ END_TEST
 
 START_TEST(hostile_unlimited)
 {
-	cap_channel_t *chan = open_grp();
+	cap_channel_t *chan = open_service("system.grp");
 	nvlist_t *limits, *groups;
 	gid_t *gids = malloc(20000 * sizeof(gid_t));
 
 	ck_assert_ptr_nonnull(gids);
-	enter();
-	ck_assert_int_eq(raw(chan, req("getgrouplist"), NULL), EINVAL);
-	ck_assert_int_eq(raw(chan, req(""), NULL), EINVAL);
+	enter_capmode();
+	ck_assert_int_eq(raw_call(chan, raw_request("getgrouplist"), NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, raw_request(""), NULL), EINVAL);
 	ck_assert_ptr_nonnull(cap_getgrgid(chan, 1));
 	for (gid_t i = 0; i < 20000; i++)
 		gids[i] = i + 1;

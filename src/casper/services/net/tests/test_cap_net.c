@@ -28,6 +28,7 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 #include "../../dns/tests/lookups.h"
 
@@ -903,18 +904,6 @@ static nvlist_t *hostile(int i, int allowed_port, int other_port)
 	return n;
 }
 
-static int raw(cap_channel_t *chan, nvlist_t *nvl)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, nvl);
-	int err;
-
-	if (reply == NULL)
-		return -1;
-	err = (int)nvlist_get_number(reply, "error");
-	nvlist_destroy(reply);
-	return err;
-}
-
 START_TEST(hostile_requests)
 {
 	int a, b, la = listener(&a), lb = listener(&b);
@@ -929,7 +918,7 @@ START_TEST(hostile_requests)
 	(void)pipe_end();
 	ck_assert_int_eq(cap_enter(), 0);
 	for (int i = 0; (n = hostile(i, a, b)) != NULL; i++) {
-		int err = raw(chan, n);
+		int err = raw_error(chan, n);
 
 		ck_assert_msg(err != 0 && err != -1, "request %d: error %d", i, err);
 		if (i == 5)

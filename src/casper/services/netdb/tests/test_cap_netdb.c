@@ -17,20 +17,10 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 
 #define MAXTEXT 4096
-
-static cap_channel_t *open_service(const char *name)
-{
-	cap_channel_t *casper = cap_init(), *chan;
-
-	ck_assert_msg(casper != NULL, "cap_init: %s", strerror(errno));
-	chan = cap_service_open(casper, name);
-	ck_assert_msg(chan != NULL, "cap_service_open(%s): %s", name, strerror(errno));
-	cap_close(casper);
-	return chan;
-}
 
 static void proto_text(char *buf, size_t size, const struct protoent *pp)
 {

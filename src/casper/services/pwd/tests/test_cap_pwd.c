@@ -23,6 +23,7 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 
 /* ---- snapshots of the C library's answers ---- */
@@ -159,54 +160,7 @@ static void check_pw(const struct passwd *got, const struct pw *want, int mask)
 	              (unsigned)got->pw_gid);
 }
 
-/* ---- the channel ---- */
-
-static cap_channel_t *open_pwd(void)
-{
-	cap_channel_t *casper = cap_init(), *chan;
-
-	ck_assert_msg(casper != NULL, "cap_init: %s", strerror(errno));
-	chan = cap_service_open(casper, "system.pwd");
-	ck_assert_msg(chan != NULL, "cap_service_open: %s", strerror(errno));
-	cap_close(casper);
-	return chan;
-}
-
-static void enter(void)
-{
-	unsigned mode = 0;
-
-	ck_assert_int_eq(cap_enter(), 0);
-	ck_assert_int_eq(cap_getmode(&mode), 0);
-	ck_assert_uint_eq(mode, 1);
-}
-
-/* A raw request: its "error", -1 when the channel failed. */
-static int raw(cap_channel_t *chan, nvlist_t *req, nvlist_t **replyp)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, req);
-	int err;
-
-	if (replyp != NULL)
-		*replyp = NULL;
-	if (reply == NULL)
-		return -1;
-	ck_assert(nvlist_exists_number(reply, "error"));
-	err = (int)nvlist_get_number(reply, "error");
-	if (replyp != NULL)
-		*replyp = reply;
-	else
-		nvlist_destroy(reply);
-	return err;
-}
-
-static nvlist_t *req(const char *cmd)
-{
-	nvlist_t *nvl = nvlist_create(0);
-
-	nvlist_add_string(nvl, "cmd", cmd);
-	return nvl;
-}
+/* ---- lookups that find nothing ---- */
 
 /* errno must come through a not-found lookup unchanged. */
 #define SENTINEL EDOM
@@ -239,11 +193,11 @@ static void not_found_uid(cap_channel_t *chan, uid_t uid)
 
 START_TEST(enumeration_matches_libc)
 {
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	struct passwd *p;
 
-	enter();
+	enter_capmode();
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < db->n; i++)
 			check_pw(cap_getpwent(chan), &db->ent[i], M_ALL);
@@ -270,12 +224,12 @@ END_TEST
 
 START_TEST(enumeration_r_matches_libc)
 {
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	struct passwd pw, *res;
 	char buf[4096];
 
-	enter();
+	enter_capmode();
 	for (size_t i = 0; i < db->n; i++) {
 		res = NULL;
 		ck_assert_int_eq(cap_getpwent_r(chan, &pw, buf, sizeof(buf), &res), 0);
@@ -301,7 +255,7 @@ END_TEST
 
 START_TEST(lookups_match_libc)
 {
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	struct passwd *root = getpwnam("root"), *nobody;
 	struct passwd pw, *res;
@@ -314,7 +268,7 @@ START_TEST(lookups_match_libc)
 	want_nobody = pw_copy(nobody);
 	ck_assert_ptr_null(getpwnam("no-such-user.casper"));
 	ck_assert_ptr_null(getpwuid(3999999999u));
-	enter();
+	enter_capmode();
 	check_pw(cap_getpwnam(chan, "root"), &want_root, M_ALL);
 	check_pw(cap_getpwuid(chan, 0), &want_root, M_ALL);
 	check_pw(cap_getpwnam(chan, "nobody"), &want_nobody, M_ALL);
@@ -352,10 +306,10 @@ END_TEST
 /* The calls without _r return storage of the library, reused by the next call. */
 START_TEST(static_storage)
 {
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct passwd *a, *b;
 
-	enter();
+	enter_capmode();
 	a = cap_getpwnam(chan, "root");
 	ck_assert_ptr_nonnull(a);
 	ck_assert_str_eq(a->pw_name, "root");
@@ -371,7 +325,7 @@ END_TEST
 /* The caller's buffer: what fits works, one byte less is ERANGE, as glibc's. */
 START_TEST(r_buffer_too_small)
 {
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	const struct pw *root = db_find(db, "root");
 	size_t need = pw_need(root);
@@ -388,7 +342,7 @@ START_TEST(r_buffer_too_small)
 	ck_assert_str_eq(res->pw_name, db->ent[0].name);
 	endpwent();
 
-	enter();
+	enter_capmode();
 	res = &pw;
 	ck_assert_int_eq(cap_getpwnam_r(chan, "root", &pw, one, sizeof(one), &res), ERANGE);
 	ck_assert_ptr_null(res);
@@ -434,11 +388,11 @@ START_TEST(limit_cmds)
 	static const char *const one[] = {"getpwnam"};
 	static const char *const widen[] = {"getpwnam", "getpwuid"};
 	static const char *const bogus[] = {"getpwnam", "getspnam"};
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct passwd pw, *res;
 	char buf[4096];
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_pwd_limit_cmds(chan, all_cmds, ARRAY_LEN(all_cmds)), 0);
 	ck_assert_ptr_nonnull(cap_getpwuid(chan, 0));
 	ck_assert_int_eq(cap_pwd_limit_cmds(chan, two, ARRAY_LEN(two)), 0);
@@ -480,13 +434,13 @@ START_TEST(limit_fields)
 	static const char *const fewer[] = {"pw_uid", "pw_class"};
 	static const char *const widen[] = {"pw_name", "pw_dir"};
 	static const char *const bogus[] = {"pw_name", "pw_age"};
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	const struct pw *nobody = db_find(db, "nobody");
 	struct passwd pw, *res;
 	char buf[4096];
 
-	enter();
+	enter_capmode();
 	/* FreeBSD's fields that Linux lacks are accepted. */
 	ck_assert_int_eq(cap_pwd_limit_fields(chan, all_fields, ARRAY_LEN(all_fields)), 0);
 	check_pw(cap_getpwnam(chan, "nobody"), nobody, M_ALL);
@@ -521,7 +475,7 @@ START_TEST(limit_users)
 {
 	static const char *const names[] = {"root"};
 	static const char *const more[] = {"root", "daemon"};
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	const struct pw *root = db_find(db, "root"), *nobody = db_find(db, "nobody");
 	uid_t uids[] = {nobody->uid}, other[] = {1};
@@ -529,7 +483,7 @@ START_TEST(limit_users)
 	char buf[4096];
 	size_t seen = 0;
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_pwd_limit_users(chan, names, 1, uids, 1), 0);
 	check_pw(cap_getpwnam(chan, "root"), root, M_ALL);
 	check_pw(cap_getpwuid(chan, 0), root, M_ALL);
@@ -572,12 +526,12 @@ START_TEST(limit_categories_combine)
 {
 	static const char *const cmds[] = {"getpwnam", "getpwnam_r", "getpwuid"};
 	static const char *const fields[] = {"pw_name", "pw_dir"};
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	struct db *db = snapshot();
 	const struct pw *root = db_find(db, "root");
 	nvlist_t *limits;
 
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_limit_get(chan, &limits), 0);
 	ck_assert_ptr_null(limits);
 	ck_assert_int_eq(cap_pwd_limit_users(chan, NULL, 0, (uid_t[]){0}, 1), 0);
@@ -621,10 +575,10 @@ static int set_raw(cap_channel_t *chan, nvlist_t *limits)
 START_TEST(limits_malformed_or_dropped)
 {
 	static const char *const cmds[] = {"getpwnam", "getpwnam_r"};
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	nvlist_t *limits, *list;
 
-	enter();
+	enter_capmode();
 	limits = nvlist_create(0);
 	nvlist_move_nvlist(limits, "groups", nvlist_create(0)); /* grp's, not ours */
 	ck_assert_fails(set_raw(chan, limits), EINVAL);
@@ -679,13 +633,13 @@ END_TEST
 START_TEST(clone_and_leftover_entry)
 {
 	static const char *const fields[] = {"pw_name"};
-	cap_channel_t *chan = open_pwd(), *clone;
+	cap_channel_t *chan = open_service("system.pwd"), *clone;
 	struct db *db = snapshot();
 	struct passwd pw, *res;
 	char one[1];
 
 	ck_assert_str_eq(db->ent[0].name, "root");
-	enter();
+	enter_capmode();
 	ck_assert_ptr_nonnull(clone = cap_clone(chan));
 	ck_assert_int_eq(cap_pwd_limit_users(clone, (const char *[]){"root"}, 1, NULL, 0), 0);
 	ck_assert_int_eq(cap_pwd_limit_fields(clone, fields, 1), 0);
@@ -736,7 +690,7 @@ static void still_sane(cap_channel_t *chan)
 static int expect_found(cap_channel_t *chan, nvlist_t *nvl, int found)
 {
 	nvlist_t *reply;
-	int err = raw(chan, nvl, &reply);
+	int err = raw_call(chan, nvl, &reply);
 
 	ck_assert_int_ne(err, -1);
 	if (err == 0)
@@ -748,7 +702,7 @@ static int expect_found(cap_channel_t *chan, nvlist_t *nvl, int found)
 START_TEST(hostile_requests)
 {
 	static const char *const fields[] = {"pw_name", "pw_uid", "pw_shell"};
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	uid_t nobody_uid = getpwnam("nobody")->pw_uid;
 	size_t big = 1 << 20;
 	char *huge = malloc(big + 1);
@@ -757,66 +711,68 @@ START_TEST(hostile_requests)
 	ck_assert_ptr_nonnull(huge);
 	memset(huge, 'r', big);
 	huge[big] = '\0';
-	enter();
+	enter_capmode();
 	ck_assert_int_eq(cap_pwd_limit_cmds(chan, hostile_cmds, ARRAY_LEN(hostile_cmds)), 0);
 	ck_assert_int_eq(cap_pwd_limit_fields(chan, fields, ARRAY_LEN(fields)), 0);
 	ck_assert_int_eq(cap_pwd_limit_users(chan, (const char *[]){"root"}, 1, &nobody_uid, 1), 0);
 	still_sane(chan);
 
-	ck_assert_int_eq(raw(chan, nvlist_create(0), NULL), EINVAL); /* no "cmd" */
+	ck_assert_int_eq(raw_call(chan, nvlist_create(0), NULL), EINVAL); /* no "cmd" */
 	still_sane(chan);
 	nvl = nvlist_create(0);
 	nvlist_add_number(nvl, "cmd", 1);
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("getspnam"), NULL), ENOTCAPABLE); /* not in "cmds" */
-	ck_assert_int_eq(raw(chan, req("getpwuid_r"), NULL), ENOTCAPABLE);
+	ck_assert_int_eq(raw_call(chan, raw_request("getspnam"), NULL),
+	                 ENOTCAPABLE); /* not in "cmds" */
+	ck_assert_int_eq(raw_call(chan, raw_request("getpwuid_r"), NULL), ENOTCAPABLE);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("getpwnam"), NULL), EINVAL); /* no "name" */
+	ck_assert_int_eq(raw_call(chan, raw_request("getpwnam"), NULL), EINVAL); /* no "name" */
 	still_sane(chan);
-	nvl = req("getpwnam");
+	nvl = raw_request("getpwnam");
 	nvlist_add_number(nvl, "name", 0);
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	nvl = req("getpwnam");
+	nvl = raw_request("getpwnam");
 	nvlist_add_string(nvl, "name", huge);
 	ck_assert_int_eq(expect_found(chan, nvl, 0), 0);
 	still_sane(chan);
-	nvl = req("getpwnam_r");
+	nvl = raw_request("getpwnam_r");
 	nvlist_add_string(nvl, "name", "daemon"); /* outside the limit */
 	nvlist_add_number(nvl, "uid", 0);
 	ck_assert_int_eq(expect_found(chan, nvl, 0), 0);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("getpwuid"), NULL), EINVAL); /* no "uid" */
-	nvl = req("getpwuid");
+	ck_assert_int_eq(raw_call(chan, raw_request("getpwuid"), NULL), EINVAL); /* no "uid" */
+	nvl = raw_request("getpwuid");
 	nvlist_add_string(nvl, "uid", "0");
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
-	nvl = req("getpwuid");
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
+	nvl = raw_request("getpwuid");
 	nvlist_add_number(nvl, "uid", ((uint64_t)1 << 32) | 1); /* not uid 1, nor 0 */
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
-	nvl = req("getpwuid");
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
+	nvl = raw_request("getpwuid");
 	nvlist_add_number(nvl, "uid", UINT64_MAX);
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
-	ck_assert_int_eq(raw(chan, req("setpassent"), NULL), EINVAL); /* no "stayopen" */
-	nvl = req("setpassent");
+	ck_assert_int_eq(raw_call(chan, raw_request("setpassent"), NULL),
+	                 EINVAL); /* no "stayopen" */
+	nvl = raw_request("setpassent");
 	nvlist_add_number(nvl, "stayopen", 1);
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL);
 	still_sane(chan);
 	/* Sizes: none left, a string, the largest number. */
-	nvl = req("getpwent_r");
+	nvl = raw_request("getpwent_r");
 	nvlist_add_number(nvl, "bufsize", 0);
-	ck_assert_int_eq(raw(chan, nvl, NULL), ERANGE);
-	nvl = req("getpwent_r");
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), ERANGE);
+	nvl = raw_request("getpwent_r");
 	nvlist_add_string(nvl, "bufsize", "lots");
-	ck_assert_int_eq(raw(chan, nvl, &reply), 0);
+	ck_assert_int_eq(raw_call(chan, nvl, &reply), 0);
 	ck_assert(nvlist_exists_nvlist(reply, "passwd"));
 	ck_assert_str_eq(nvlist_get_string(nvlist_get_nvlist(reply, "passwd"), "pw_name"), "root");
 	ck_assert(!nvlist_exists(nvlist_get_nvlist(reply, "passwd"), "pw_dir"));
 	nvlist_destroy(reply);
-	nvl = req("getpwent_r");
+	nvl = raw_request("getpwent_r");
 	nvlist_add_number(nvl, "bufsize", UINT64_MAX);
-	ck_assert_int_eq(raw(chan, nvl, &reply), 0);
+	ck_assert_int_eq(raw_call(chan, nvl, &reply), 0);
 	ck_assert_str_eq(nvlist_get_string(nvlist_get_nvlist(reply, "passwd"), "pw_name"),
 	                 "nobody");
 	nvlist_destroy(reply);
@@ -835,7 +791,7 @@ START_TEST(hostile_requests)
 		snprintf(key, sizeof(key), "uid%d", i);
 		nvlist_add_number(nvl, key, (uint64_t)i);
 	}
-	ck_assert_int_eq(raw(chan, nvl, NULL), EINVAL); /* not even a "cmd" */
+	ck_assert_int_eq(raw_call(chan, nvl, NULL), EINVAL); /* not even a "cmd" */
 	still_sane(chan);
 	free(huge);
 	cap_close(chan);
@@ -845,14 +801,14 @@ END_TEST
 /* Without limits an unknown command is EINVAL; a big users list narrows in time. */
 START_TEST(hostile_unlimited)
 {
-	cap_channel_t *chan = open_pwd();
+	cap_channel_t *chan = open_service("system.pwd");
 	nvlist_t *limits, *users;
 	uid_t *uids = malloc(20000 * sizeof(uid_t));
 
 	ck_assert_ptr_nonnull(uids);
-	enter();
-	ck_assert_int_eq(raw(chan, req("getspnam"), NULL), EINVAL);
-	ck_assert_int_eq(raw(chan, req(""), NULL), EINVAL);
+	enter_capmode();
+	ck_assert_int_eq(raw_call(chan, raw_request("getspnam"), NULL), EINVAL);
+	ck_assert_int_eq(raw_call(chan, raw_request(""), NULL), EINVAL);
 	ck_assert_ptr_nonnull(cap_getpwuid(chan, 1));
 	for (uid_t i = 0; i < 20000; i++)
 		uids[i] = i + 1;

@@ -17,6 +17,7 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 
 static const char *const names[] = {"kernel.ostype", "kernel.hostname", "kernel.osrelease"};
@@ -44,17 +45,6 @@ static char *proc_value(const char *name)
 	return b;
 }
 
-static cap_channel_t *open_sysctl(void)
-{
-	cap_channel_t *cas = cap_init(), *chan;
-
-	ck_assert_msg(cas != NULL, "cap_init: %s", strerror(errno));
-	chan = cap_service_open(cas, "system.sysctl");
-	ck_assert_msg(chan != NULL, "cap_service_open: %s", strerror(errno));
-	cap_close(cas);
-	return chan;
-}
-
 /* cap_sysctlbyname's value of name, or NULL with errno. */
 static char *read_name(cap_channel_t *chan, const char *name)
 {
@@ -77,19 +67,6 @@ static int limit_one(cap_channel_t *chan, const char *name, int flags)
 	return cap_sysctl_limit(cap_sysctl_limit_name(cap_sysctl_limit_init(chan), name, flags));
 }
 
-/* The "error" of a raw request, -1 if the channel failed. */
-static int call(cap_channel_t *chan, nvlist_t *nvl)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, nvl);
-	int err;
-
-	if (reply == NULL)
-		return -1;
-	err = (int)nvlist_get_number(reply, "error");
-	nvlist_destroy(reply);
-	return err;
-}
-
 static nvlist_t *request(const char *cmd, const char *name, uint64_t op)
 {
 	nvlist_t *nvl = nvlist_create(0);
@@ -107,7 +84,7 @@ static nvlist_t *request(const char *cmd, const char *name, uint64_t op)
 
 START_TEST(read_by_name)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	char want[3][256], buf[256];
 	size_t len;
 
@@ -143,7 +120,7 @@ END_TEST
 
 START_TEST(mibs)
 {
-	cap_channel_t *chan = open_sysctl(), *other = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl"), *other = open_service("system.sysctl");
 	int mib[CTL_MAXNAME], mib2[CTL_MAXNAME], dir[CTL_MAXNAME];
 	int freebsd[] = {1, 1}; /* CTL_KERN, KERN_OSTYPE */
 	size_t n = CTL_MAXNAME, n2 = CTL_MAXNAME, nd = CTL_MAXNAME;
@@ -183,7 +160,7 @@ END_TEST
 
 START_TEST(limit_by_name)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	int mib[CTL_MAXNAME], other[CTL_MAXNAME];
 	size_t n = CTL_MAXNAME, no = CTL_MAXNAME;
 	char want[256], buf[256];
@@ -213,7 +190,7 @@ END_TEST
 
 START_TEST(limit_recursive)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	int vm[CTL_MAXNAME], rel[CTL_MAXNAME];
 	size_t nvm = CTL_MAXNAME, nrel = CTL_MAXNAME;
 	char want[3][256], buf[256];
@@ -241,7 +218,7 @@ END_TEST
 
 START_TEST(limits_only_narrow)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	cap_sysctl_limit_t *l;
 
 	ck_assert_int_eq(limit_one(chan, "kernel", CAP_SYSCTL_RDWR | CAP_SYSCTL_RECURSIVE), 0);
@@ -283,7 +260,7 @@ static nvlist_t *entry(const char *name, uint64_t op)
 
 START_TEST(limits_malformed)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	nvlist_t *bad[12], *e;
 	int mib[2] = {0x100, 0x101};
 	size_t n = 0;
@@ -337,7 +314,7 @@ END_TEST
 /* An entry whose MIB is another name's allows neither by that MIB. */
 START_TEST(limit_name_and_mib_must_agree)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	int host[CTL_MAXNAME], ostype[CTL_MAXNAME];
 	size_t nh = CTL_MAXNAME, no = CTL_MAXNAME;
 	nvlist_t *limits, *e;
@@ -362,7 +339,7 @@ END_TEST
 
 START_TEST(limit_by_mib)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	int mib[CTL_MAXNAME];
 	size_t n = CTL_MAXNAME;
 	char want[256], buf[256];
@@ -388,7 +365,7 @@ END_TEST
 
 START_TEST(write_within_and_outside_limits)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	char value[256], old[256];
 	size_t len = sizeof(old);
 	int fd, direct = 0;
@@ -430,7 +407,7 @@ static void still_sound(cap_channel_t *chan)
 
 START_TEST(hostile_requests)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	int big[100] = {0}, mib[CTL_MAXNAME];
 	char *huge = malloc(100000);
 	size_t n = CTL_MAXNAME;
@@ -442,67 +419,67 @@ START_TEST(hostile_requests)
 	ck_assert_int_eq(limit_one(chan, "kernel.ostype", CAP_SYSCTL_READ), 0);
 	ck_assert_int_eq(cap_enter(), 0);
 
-	ck_assert_int_eq(call(chan, request(NULL, "kernel.ostype", 1)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request(NULL, "kernel.ostype", 1)), EINVAL);
 	still_sound(chan);
-	ck_assert_int_eq(call(chan, request("sysctlbyname", NULL, 1)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request("sysctlbyname", NULL, 1)), EINVAL);
 	still_sound(chan);
-	ck_assert_int_eq(call(chan, request("unknown", "kernel.ostype", 1)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request("unknown", "kernel.ostype", 1)), EINVAL);
 	still_sound(chan);
-	ck_assert_int_eq(call(chan, request("sysctlbyname", "kernel.ostype", 0)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request("sysctlbyname", "kernel.ostype", 0)), EINVAL);
 	still_sound(chan);
-	ck_assert_int_eq(call(chan, request("sysctlbyname", "kernel.ostype", 4 | 1)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request("sysctlbyname", "kernel.ostype", 4 | 1)), EINVAL);
 	still_sound(chan);
 	/* Read without a buffer size, write without a value. */
-	ck_assert_int_eq(call(chan, request("sysctlbyname", "kernel.ostype", 1)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request("sysctlbyname", "kernel.ostype", 1)), EINVAL);
 	still_sound(chan);
-	ck_assert_int_eq(call(chan, request("sysctlbyname", "kernel.ostype", 2)), ENOTCAPABLE);
+	ck_assert_int_eq(raw_error(chan, request("sysctlbyname", "kernel.ostype", 2)), ENOTCAPABLE);
 	still_sound(chan);
 	nvl = request("sysctlbyname", "kernel.ostype", 1);
 	nvlist_add_number(nvl, "oldlen", UINT64_MAX);
-	ck_assert_int_eq(call(chan, nvl), 0);
+	ck_assert_int_eq(raw_error(chan, nvl), 0);
 	still_sound(chan);
 	nvl = request("sysctlbyname", NULL, 1);
 	nvlist_add_number(nvl, "name", 3);
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan);
 	nvl = request("sysctl", NULL, 1);
 	nvlist_add_binary(nvl, "mib", big, sizeof(big));
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan);
 	nvl = request("sysctl", NULL, 1);
 	nvlist_add_binary(nvl, "mib", big, 3);
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan);
 	nvl = request("sysctl", "kernel.ostype", 1);
 	nvlist_add_binary(nvl, "mib", mib, n * sizeof(int));
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan);
 	nvl = request("sysctl", NULL, 1);
 	nvlist_add_binary(nvl, "mib", mib, n * sizeof(int));
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), ENOTCAPABLE);
+	ck_assert_int_eq(raw_error(chan, nvl), ENOTCAPABLE);
 	still_sound(chan);
 	nvl = request("sysctlbyname", huge, 1);
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), ENOTCAPABLE);
+	ck_assert_int_eq(raw_error(chan, nvl), ENOTCAPABLE);
 	still_sound(chan);
 	nvl = request("sysctlbyname", "kernel.ostype/../../../etc/passwd", 1);
 	nvlist_add_null(nvl, "justsize");
-	ck_assert_int_eq(call(chan, nvl), ENOTCAPABLE);
+	ck_assert_int_eq(raw_error(chan, nvl), ENOTCAPABLE);
 	still_sound(chan);
-	ck_assert_int_eq(call(chan, request("sysctlnametomib", "kernel.ostype", 0)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, request("sysctlnametomib", "kernel.ostype", 0)), EINVAL);
 	still_sound(chan);
 	nvl = request("sysctlnametomib", "kernel.ostype", 0);
 	nvlist_add_number(nvl, "size", UINT64_MAX);
-	ck_assert_int_eq(call(chan, nvl), 0);
+	ck_assert_int_eq(raw_error(chan, nvl), 0);
 	still_sound(chan);
 	nvl = request("limit_set", NULL, 0);
 	nvlist_add_null(nvl, "limits");
-	ck_assert_int_eq(call(chan, nvl), ENOTCAPABLE);
+	ck_assert_int_eq(raw_error(chan, nvl), ENOTCAPABLE);
 	still_sound(chan);
 	cap_close(chan);
 	free(huge);
@@ -512,7 +489,7 @@ END_TEST
 /* Unlimited: a name outside the paths is still only a /proc/sys name. */
 START_TEST(names_stay_in_proc_sys)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	char buf[256];
 	size_t len = sizeof(buf);
 
@@ -548,7 +525,7 @@ static int service_nametomib(cap_channel_t *chan, const char *name, int *mib, si
 
 START_TEST(without_casper)
 {
-	cap_channel_t *chan = open_sysctl();
+	cap_channel_t *chan = open_service("system.sysctl");
 	int mib[CTL_MAXNAME], smib[CTL_MAXNAME];
 	size_t n = CTL_MAXNAME, ns = CTL_MAXNAME, len;
 	char want[256], buf[256];

@@ -23,6 +23,7 @@
 #include <sys/capsicum.h>
 #include <sys/nv.h>
 
+#include "casper_test.h"
 #include "harness.h"
 
 /* ---- the C library's calls, recorded or passed on ---- */
@@ -143,28 +144,6 @@ static cap_channel_t *recorded(int *rd)
 {
 	recording = 1;
 	return open_syslog(1, rd);
-}
-
-/* The "error" of a raw request, -1 if the channel failed. */
-static int call(cap_channel_t *chan, nvlist_t *nvl)
-{
-	nvlist_t *reply = cap_xfer_nvlist(chan, nvl);
-	int err;
-
-	if (reply == NULL)
-		return -1;
-	err = (int)nvlist_get_number(reply, "error");
-	nvlist_destroy(reply);
-	return err;
-}
-
-static nvlist_t *request(const char *cmd)
-{
-	nvlist_t *nvl = nvlist_create(0);
-
-	if (cmd != NULL)
-		nvlist_add_string(nvl, "cmd", cmd);
-	return nvl;
 }
 
 /* ---- recorded ---- */
@@ -346,41 +325,41 @@ START_TEST(hostile_requests)
 	memset(huge, 'h', 199999);
 	huge[199999] = '\0';
 	ck_assert_int_eq(cap_enter(), 0);
-	ck_assert_int_eq(call(chan, request(NULL)), EINVAL);
+	ck_assert_int_eq(raw_error(chan, raw_request(NULL)), EINVAL);
 	still_sound(chan, rd);
-	nvl = request(NULL);
+	nvl = raw_request(NULL);
 	nvlist_add_number(nvl, "cmd", 3);
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan, rd);
-	ck_assert_int_eq(call(chan, request("unlink")), EINVAL);
+	ck_assert_int_eq(raw_error(chan, raw_request("unlink")), EINVAL);
 	still_sound(chan, rd);
-	ck_assert_int_eq(call(chan, request("vsyslog")), EINVAL);
+	ck_assert_int_eq(raw_error(chan, raw_request("vsyslog")), EINVAL);
 	still_sound(chan, rd);
-	nvl = request("vsyslog");
+	nvl = raw_request("vsyslog");
 	nvlist_add_number(nvl, "priority", LOG_INFO);
 	nvlist_add_number(nvl, "message", 5);
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan, rd);
-	nvl = request("vsyslog");
+	nvl = raw_request("vsyslog");
 	nvlist_add_string(nvl, "priority", "info");
 	nvlist_add_string(nvl, "message", "m");
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan, rd);
-	ck_assert_int_eq(call(chan, request("openlog")), EINVAL);
+	ck_assert_int_eq(raw_error(chan, raw_request("openlog")), EINVAL);
 	still_sound(chan, rd);
-	nvl = request("openlog");
+	nvl = raw_request("openlog");
 	nvlist_add_number(nvl, "ident", 1);
 	nvlist_add_number(nvl, "logopt", 0);
 	nvlist_add_number(nvl, "facility", LOG_USER);
-	ck_assert_int_eq(call(chan, nvl), EINVAL);
+	ck_assert_int_eq(raw_error(chan, nvl), EINVAL);
 	still_sound(chan, rd);
-	ck_assert_int_eq(call(chan, request("setlogmask")), EINVAL);
+	ck_assert_int_eq(raw_error(chan, raw_request("setlogmask")), EINVAL);
 	still_sound(chan, rd);
 	/* A long message and a huge priority go through as they are. */
-	nvl = request("vsyslog");
+	nvl = raw_request("vsyslog");
 	nvlist_add_number(nvl, "priority", UINT64_MAX);
 	nvlist_add_string(nvl, "message", huge);
-	ck_assert_int_eq(call(chan, nvl), 0);
+	ck_assert_int_eq(raw_error(chan, nvl), 0);
 	snprintf(want, sizeof(want), "syslog|-1|%%s|199999|%.200s\n", huge);
 	ck_assert_str_eq(read_line(rd), want);
 	still_sound(chan, rd);
