@@ -47,9 +47,14 @@ machine=$out/machine.txt
 } >"$machine"
 
 casper() {
+	# Free, then with client and services on one CPU (docs/BENCHMARKS.md:
+	# a wake-up across CPUs costs tens of microseconds in a VM).
 	# shellcheck disable=SC2086
 	"$build/bench/casperbench" ${CASPER_ARGS:--r 15 -n 2000} -o "$out/casper.tsv" |
 		tee "$out/casper.md"
+	# shellcheck disable=SC2086
+	taskset -c 0 "$build/bench/casperbench" ${CASPER_ARGS:--r 15 -n 2000} \
+		-o "$out/casper-1cpu.tsv" | tee "$out/casper-1cpu.md"
 }
 if [ "${CASPER_ONLY:-0}" = 1 ]; then
 	casper
