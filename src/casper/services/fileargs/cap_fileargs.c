@@ -550,7 +550,21 @@ static int open_file(const struct fa_limits *l, const char *name)
 	if ((err = open_flags(l, &flags)) != 0)
 		return -err;
 	fd = (flags & O_CREAT) ? open(name, flags, l->mode) : open(name, flags);
-	return fd >= 0 ? fd : -errno;
+	if (fd < 0)
+		return -errno;
+	/*
+	 * With rights, the descriptor is limited by the client library only;
+	 * a directory's open mode bounds nothing beneath it, so none leaves.
+	 */
+	if (l->hasrights) {
+		struct stat st;
+
+		if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+			close(fd);
+			return -ENOTCAPABLE;
+		}
+	}
+	return fd;
 }
 
 /*

@@ -543,7 +543,7 @@ static int net_check(const nvlist_t *limits)
 		return EINVAL;
 	while ((name = nvlist_next(limits, &type, &cookie)) != NULL) {
 		if (strcmp(name, "mode") == 0)
-			ok = true;
+			ok = type == NV_TYPE_NUMBER;
 		else if (strcmp(name, "bind") == 0 || strcmp(name, "connect") == 0)
 			ok = net_list_valid(limits, name, type, NK_SOCKADDR);
 		else if (strcmp(name, "addr2name") == 0)
