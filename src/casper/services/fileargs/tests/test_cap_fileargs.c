@@ -517,6 +517,46 @@ START_TEST(rights_residual_for_raw_requests)
 }
 END_TEST
 
+/*
+ * Attack (review F1): with rights, a raw request for a listed directory
+ * would get a descriptor limited by nobody, and its open mode bounds
+ * nothing beneath it: the service refuses directories then.
+ */
+START_TEST(rights_refuse_directories_to_raw_requests)
+{
+	char *names[] = {"."};
+	cap_rights_t rights;
+	cap_channel_t *chan;
+	fileargs_t *fa;
+	int flags;
+
+	enter_dir();
+	cap_rights_init(&rights, CAP_READ, CAP_FSTAT);
+	fa = init(1, names, O_RDONLY, 0, &rights, FA_OPEN);
+	ck_assert_int_eq(cap_enter(), 0);
+	ck_assert_fails(fileargs_open(fa, "."), ENOTCAPABLE);
+	chan = fileargs_unwrap(fa, &flags);
+	ck_assert_int_eq(raw_call(chan, request("open", "."), NULL), ENOTCAPABLE);
+	cap_close(chan);
+}
+END_TEST
+
+/* Without rights a directory opens as FreeBSD's does. */
+START_TEST(directory_without_rights)
+{
+	char *names[] = {"."};
+	fileargs_t *fa;
+	int fd;
+
+	enter_dir();
+	fa = init(1, names, O_RDONLY, 0, NULL, FA_OPEN);
+	ck_assert_int_eq(cap_enter(), 0);
+	ck_assert_int_ge(fd = fileargs_open(fa, "."), 0);
+	close(fd);
+	fileargs_free(fa);
+}
+END_TEST
+
 /* No descriptors cached with rights: numbers are reused, filters fit. */
 START_TEST(rights_for_many_files)
 {
@@ -848,6 +888,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, rights_without_write_refuse_write_only);
 	tcase_add_test(tc, rights_residual_for_raw_requests);
 	tcase_add_test(tc, rights_for_many_files);
+	tcase_add_test(tc, rights_refuse_directories_to_raw_requests);
+	tcase_add_test(tc, directory_without_rights);
 	tcase_add_test(tc, limits_set_once);
 	tcase_add_test(tc, limits_malformed);
 	tcase_add_test(tc, name_too_long);

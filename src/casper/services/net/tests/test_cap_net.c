@@ -746,6 +746,12 @@ static nvlist_t *bad_limits(int i)
 	case 14:
 		nvlist_add_string(l, "name2addr", "localhost");
 		break;
+	case 15: /* attack (review F3): a second "mode" that is not a number */
+		nvlist_destroy(l);
+		l = nvlist_create(NV_FLAG_NO_UNIQUE);
+		nvlist_add_number(l, "mode", CAPNET_CONNECT);
+		nvlist_add_descriptor(l, "mode", 0);
+		break;
 	default:
 		nvlist_destroy(l);
 		return NULL;
