@@ -31,32 +31,11 @@
 #include <sys/capsicum.h>
 
 #include "../arch/arch.h"
+#include "../landlock_uapi.h"
 #include "landlock.h"
 
-struct ruleset_attr {
-	uint64_t handled_access_fs;
-	uint64_t handled_access_net;
-	uint64_t scoped;
-};
-
-#define CREATE_RULESET_VERSION (1u << 0)
-
-/* LANDLOCK_ACCESS_FS_*: bit 0 is EXECUTE; 1..12 ABI 1, 13 REFER (2), 14 TRUNCATE (3), 15 IOCTL_DEV
- * (5) */
-#define FS_ABI1      0x1ffeull
-#define FS_REFER     (1ull << 13)
-#define FS_TRUNCATE  (1ull << 14)
-#define FS_IOCTL_DEV (1ull << 15)
-#define NET_TCP      0x3ull /* BIND_TCP, CONNECT_TCP (ABI 4) */
-#define SCOPE_ALL    0x3ull /* ABSTRACT_UNIX_SOCKET, SIGNAL (ABI 6) */
-
-#define FS_READ_FILE      (1ull << 2)
-#define RULE_PATH_BENEATH 1
-
-struct path_beneath {
-	uint64_t allowed_access;
-	int32_t parent_fd;
-} __attribute__((packed));
+/* Executing is left out of the fence (above). */
+#define FS_ABI1 (LL_FS_ABI1 & ~LL_FS_EXECUTE)
 
 /* Whether fd may be the source of an exec: its own right, or a directory's for its files. */
 static bool executable(int fd, const struct stat *sb)
@@ -77,10 +56,10 @@ static const char *const loaders[] = {CAPSICUM_LOADERS};
 static void allow_loaders(int ruleset)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(loaders); i++) {
-		struct path_beneath pb = {FS_READ_FILE, open(loaders[i], O_PATH | O_CLOEXEC)};
+		struct ll_path_beneath pb = {LL_FS_READ_FILE, open(loaders[i], O_PATH | O_CLOEXEC)};
 
 		if (pb.parent_fd >= 0) {
-			(void)syscall(NR_landlock_add_rule, ruleset, RULE_PATH_BENEATH, &pb, 0);
+			(void)syscall(NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0);
 			close(pb.parent_fd);
 		}
 	}
@@ -96,7 +75,7 @@ static void allow_exec_sources(int ruleset)
 	if (d == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		struct path_beneath pb = {FS_READ_FILE, -1};
+		struct ll_path_beneath pb = {LL_FS_READ_FILE, -1};
 		struct stat sb;
 		char *end;
 		long fd = strtol(e->d_name, &end, 10);
@@ -106,21 +85,21 @@ static void allow_exec_sources(int ruleset)
 		if (syscall(SYS_fstat, (int)fd, &sb) != 0 || !executable((int)fd, &sb))
 			continue;
 		pb.parent_fd = (int32_t)fd;
-		(void)syscall(NR_landlock_add_rule, ruleset, RULE_PATH_BENEATH, &pb, 0);
+		(void)syscall(NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0);
 	}
 	closedir(d);
 }
 
 int landlock_abi(void)
 {
-	long abi = syscall(NR_landlock_create_ruleset, NULL, 0, CREATE_RULESET_VERSION);
+	long abi = syscall(NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
 
 	return abi < 0 ? 0 : (int)abi;
 }
 
 int landlock_prepare(void)
 {
-	struct ruleset_attr attr = {0};
+	struct ll_ruleset_attr attr = {0};
 	size_t size = sizeof(attr);
 	int abi = landlock_abi(), fd;
 
@@ -128,15 +107,15 @@ int landlock_prepare(void)
 		return -EOPNOTSUPP;
 	attr.handled_access_fs = FS_ABI1;
 	if (abi >= 2)
-		attr.handled_access_fs |= FS_REFER;
+		attr.handled_access_fs |= LL_FS_REFER;
 	if (abi >= 3)
-		attr.handled_access_fs |= FS_TRUNCATE;
+		attr.handled_access_fs |= LL_FS_TRUNCATE;
 	if (abi >= 5)
-		attr.handled_access_fs |= FS_IOCTL_DEV;
+		attr.handled_access_fs |= LL_FS_IOCTL_DEV;
 	if (abi >= 4)
-		attr.handled_access_net = NET_TCP;
+		attr.handled_access_net = LL_NET_TCP;
 	if (abi >= 6)
-		attr.scoped = SCOPE_ALL;
+		attr.scoped = LL_SCOPE_ALL;
 	/* Older kernels take the shorter structure. */
 	if (abi < 4)
 		size = sizeof(uint64_t);

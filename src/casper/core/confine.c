@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 
 #include "casper_impl.h"
+#include "landlock_uapi.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
@@ -25,48 +26,24 @@
 #define SYS_landlock_restrict_self  446
 #endif
 
-struct ll_ruleset {
-	uint64_t fs;
-	uint64_t net;
-	uint64_t scoped;
-};
+/* The bits that may be granted on a file that is not a directory. */
+#define FS_FILE_ONLY                                                                               \
+	(LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
 
-struct ll_path {
-	uint64_t allowed;
-	int32_t parent_fd;
-} __attribute__((packed));
-
-#define LL_VERSION   1u
-#define LL_RULE_PATH 1
-
-/* LANDLOCK_ACCESS_FS_* bits. */
-#define FS_EXECUTE    (1ull << 0)
-#define FS_WRITE_FILE (1ull << 1)
-#define FS_READ_FILE  (1ull << 2)
-#define FS_READ_DIR   (1ull << 3)
-#define FS_MAKE_REG   (1ull << 8)
-#define FS_ABI1       0x1fffull /* EXECUTE .. MAKE_SYM */
-#define FS_REFER      (1ull << 13)
-#define FS_TRUNCATE   (1ull << 14)
-#define FS_IOCTL_DEV  (1ull << 15)
-#define FS_FILE_ONLY  (FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
-#define NET_TCP       0x3ull /* BIND_TCP, CONNECT_TCP */
-#define SCOPE_ALL     0x3ull /* ABSTRACT_UNIX_SOCKET, SIGNAL */
-
-static struct ll_ruleset handled(int abi, int net)
+static struct ll_ruleset_attr handled(int abi, int net)
 {
-	struct ll_ruleset rs = {FS_ABI1, 0, 0};
+	struct ll_ruleset_attr rs = {LL_FS_ABI1, 0, 0};
 
 	if (abi >= 2)
-		rs.fs |= FS_REFER;
+		rs.handled_access_fs |= LL_FS_REFER;
 	if (abi >= 3)
-		rs.fs |= FS_TRUNCATE;
+		rs.handled_access_fs |= LL_FS_TRUNCATE;
 	if (abi >= 5)
-		rs.fs |= FS_IOCTL_DEV;
+		rs.handled_access_fs |= LL_FS_IOCTL_DEV;
 	if (abi >= 4 && !net)
-		rs.net = NET_TCP;
+		rs.handled_access_net = LL_NET_TCP;
 	if (abi >= 6)
-		rs.scoped = SCOPE_ALL;
+		rs.scoped = LL_SCOPE_ALL;
 	return rs;
 }
 
@@ -76,31 +53,32 @@ static uint64_t granted(int access, uint64_t fs)
 	uint64_t a = 0;
 
 	if (access & CASPER_PATH_READ)
-		a |= FS_READ_FILE | FS_READ_DIR;
+		a |= LL_FS_READ_FILE | LL_FS_READ_DIR;
 	if (access & CASPER_PATH_WRITE)
-		a |= FS_WRITE_FILE | FS_TRUNCATE;
+		a |= LL_FS_WRITE_FILE | LL_FS_TRUNCATE;
 	if (access & CASPER_PATH_EXEC)
-		a |= FS_EXECUTE;
+		a |= LL_FS_EXECUTE;
 #ifdef CASPER_PATH_CREATE
 	if (access & CASPER_PATH_CREATE)
-		a |= FS_MAKE_REG;
+		a |= LL_FS_MAKE_REG;
 #endif
 	return a & fs;
 }
 
 static int add_path(int rs, const char *path, int access, uint64_t fs)
 {
-	struct ll_path rule = {0, -1};
+	struct ll_path_beneath rule = {0, -1};
 	struct stat st;
 	int err = 0;
 
 	/* A path the service cannot reach is not granted: narrower, never wider. */
 	if ((rule.parent_fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return 0;
-	rule.allowed = granted(access, fs);
+	rule.allowed_access = granted(access, fs);
 	if (fstat(rule.parent_fd, &st) == 0 && !S_ISDIR(st.st_mode))
-		rule.allowed &= FS_FILE_ONLY;
-	if (rule.allowed != 0 && syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH, &rule, 0) != 0)
+		rule.allowed_access &= FS_FILE_ONLY;
+	if (rule.allowed_access != 0 &&
+	    syscall(SYS_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &rule, 0) != 0)
 		err = errno;
 	close(rule.parent_fd);
 	return err;
@@ -109,10 +87,10 @@ static int add_path(int rs, const char *path, int access, uint64_t fs)
 CASPER_API int casper_confine_paths(const char *const *paths, const int *access, size_t npaths,
                                     int net)
 {
-	struct ll_ruleset rs;
+	struct ll_ruleset_attr rs;
 	int abi, fd, err = 0;
 
-	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LL_VERSION);
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
 	if (abi < 0)
 		return ENOSYS;
 	rs = handled(abi, net);
@@ -124,7 +102,7 @@ CASPER_API int casper_confine_paths(const char *const *paths, const int *access,
 	if (fd < 0)
 		return errno;
 	for (size_t i = 0; i < npaths && err == 0; i++)
-		err = add_path(fd, paths[i], access[i], rs.fs);
+		err = add_path(fd, paths[i], access[i], rs.handled_access_fs);
 	if (err == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		err = errno;
 	if (err == 0 && syscall(SYS_landlock_restrict_self, fd, 0) != 0)
