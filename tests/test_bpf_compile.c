@@ -609,14 +609,14 @@ static uint64_t routed_arg(void)
 
 START_TEST(listener_routes_what_others_leave_to_it)
 {
-	struct bpf_asm lis, sup, ko, lim, lean_lis, lean_sup;
+	struct bpf_asm lis, sup, ko, lim, lean_lis, lean_sup, paths_lis, paths_sup;
 	struct fd_state st;
 	unsigned checked = 0;
 
 	bpf_init(&lis);
 	bpf_init(&sup);
 	bpf_init(&ko);
-	ck_assert_int_eq(listener_compile(&lis, true), 0);
+	ck_assert_int_eq(listener_compile(&lis, SUP_FULL), 0);
 	ck_assert_int_eq(capmode_compile(&sup, RK_SERVED), 0);
 	ck_assert_int_eq(capmode_compile(&ko, 0), 0);
 	state_full(&st);
@@ -626,27 +626,33 @@ START_TEST(listener_routes_what_others_leave_to_it)
 	/* The lean listener and the filter cap_enter makes with it (opens from the cwd served). */
 	bpf_init(&lean_lis);
 	bpf_init(&lean_sup);
-	ck_assert_int_eq(listener_compile(&lean_lis, false), 0);
-	ck_assert_int_eq(capmode_compile(&lean_sup, RK_SERVED | (1u << RK_CWD)), 0);
-	for (int iter = 0; iter < 400000; iter++) {
+	ck_assert_int_eq(listener_compile(&lean_lis, SUP_LEAN), 0);
+	ck_assert_int_eq(capmode_compile(&lean_sup, route_served(SUP_LEAN)), 0);
+	/* capsicum(1)'s: every global name served through the path table */
+	bpf_init(&paths_lis);
+	bpf_init(&paths_sup);
+	ck_assert_int_eq(listener_compile(&paths_lis, SUP_PATHS), 0);
+	ck_assert_int_eq(capmode_compile(&paths_sup, route_served(SUP_PATHS)), 0);
+	for (int iter = 0; iter < 600000; iter++) {
 		int nr = rnd() % 2 ? cm_rules[rnd() % cm_rules_count].nr : random_nr();
 		struct seccomp_data d = {.nr = nr, .arch = CAPSICUM_AUDIT_ARCH};
-		bool lean = iter % 2;
+		static const char *const names[] = {"full", "lean", "paths"};
+		int mode = iter % 3;
+		struct bpf_asm *ml = mode == 0 ? &lis : mode == 1 ? &lean_lis : &paths_lis;
+		struct bpf_asm *ms = mode == 0 ? &sup : mode == 1 ? &lean_sup : &paths_sup;
 		uint32_t l;
 
 		if (nr < 0)
 			continue;
 		for (int i = 0; i < 6; i++)
 			d.args[i] = routed_arg();
-		l = run(lean ? &lean_lis : &lis, &d);
+		l = run(ml, &d);
 		if (nr == NR_clone || nr == NR_clone3 || nr == NR_unshare)
 			continue; /* the listener's own refusals, below */
 		ck_assert(l == SECCOMP_RET_ALLOW || l == SECCOMP_RET_USER_NOTIF);
-		if (run(lean ? &lean_sup : &sup, &d) == SECCOMP_RET_ALLOW &&
-		    run(&ko, &d) != SECCOMP_RET_ALLOW) {
+		if (run(ms, &d) == SECCOMP_RET_ALLOW && run(&ko, &d) != SECCOMP_RET_ALLOW) {
 			ck_assert_msg(l == SECCOMP_RET_USER_NOTIF,
-			              "capmode leaves nr %u unrouted (%s)", d.nr,
-			              lean ? "lean" : "full");
+			              "capmode leaves nr %u unrouted (%s)", d.nr, names[mode]);
 			checked++;
 		}
 	}
@@ -660,9 +666,27 @@ START_TEST(listener_routes_what_others_leave_to_it)
 		ck_assert_uint_eq(run(&sup, &d), SECCOMP_RET_ERRNO | ECAPMODE);
 		ck_assert_uint_eq(run(&lean_lis, &d), SECCOMP_RET_USER_NOTIF);
 		ck_assert_uint_eq(run(&lean_sup, &d), SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(run(&paths_lis, &d), SECCOMP_RET_USER_NOTIF);
+		ck_assert_uint_eq(run(&paths_sup, &d), SECCOMP_RET_ALLOW);
+		/* other global names: only the paths listener takes them */
+		d.nr = NR_newfstatat;
+		ck_assert_uint_eq(run(&lean_sup, &d), SECCOMP_RET_ERRNO | ECAPMODE);
+		ck_assert_uint_eq(run(&paths_lis, &d), SECCOMP_RET_USER_NOTIF);
+		ck_assert_uint_eq(run(&paths_sup, &d), SECCOMP_RET_ALLOW);
+		d.args[1] = 0; /* fstatat(AT_FDCWD, NULL): the current directory itself */
+		ck_assert_uint_eq(run(&paths_lis, &d), SECCOMP_RET_USER_NOTIF);
+		d.nr = NR_open;
+		d.args[0] = 0x1000;
+		ck_assert_uint_eq(run(&sup, &d), SECCOMP_RET_ERRNO | ECAPMODE);
+		ck_assert_uint_eq(run(&lean_sup, &d), SECCOMP_RET_ERRNO | ECAPMODE);
+		ck_assert_uint_eq(run(&lis, &d), SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(run(&paths_lis, &d), SECCOMP_RET_USER_NOTIF);
+		ck_assert_uint_eq(run(&paths_sup, &d), SECCOMP_RET_ALLOW);
 	}
 	bpf_free(&lean_lis);
 	bpf_free(&lean_sup);
+	bpf_free(&paths_lis);
+	bpf_free(&paths_sup);
 	/* Every rights row the supervisor may take over, with fd 7 in its slot. */
 	for (unsigned i = 0; i < fd_rules_count; i++) {
 		const struct fd_rule *r = &fd_rules[i];
@@ -743,7 +767,7 @@ START_TEST(listener_routes_what_others_leave_to_it)
 
 		/* the lean listener inspects no argument of read: the action cache holds */
 		bpf_init(&lean);
-		ck_assert_int_eq(listener_compile(&lean, false), 0);
+		ck_assert_int_eq(listener_compile(&lean, SUP_LEAN), 0);
 		for (int k = 0; k < 1000; k++) {
 			static const int hot[] = {NR_read,  NR_write, NR_pread64,
 			                          NR_lseek, NR_fstat, NR_mmap,

@@ -1,7 +1,40 @@
 #include <errno.h>
 
+#include <sys/capsicum.h>
+
 #include "../arch/arch.h"
 #include "dispatch.h"
+
+static uint32_t fail_action = SECCOMP_RET_ERRNO;
+static bool trap_installed;
+
+uint32_t ret_fail(int e)
+{
+	uint32_t action = e == ENOTCAPABLE || e == ECAPMODE ? fail_action : SECCOMP_RET_ERRNO;
+
+	return action | ((uint32_t)e & SECCOMP_RET_DATA);
+}
+
+void capsicum_trap_filters(bool on)
+{
+	fail_action = on ? SECCOMP_RET_TRAP : SECCOMP_RET_ERRNO;
+}
+
+bool capsicum_trapping(void)
+{
+	return fail_action == SECCOMP_RET_TRAP;
+}
+
+bool capsicum_trap_installed(void)
+{
+	return trap_installed;
+}
+
+void capsicum_trap_note_install(void)
+{
+	if (capsicum_trapping())
+		trap_installed = true;
+}
 
 void bpf_prologue(struct bpf_asm *a)
 {

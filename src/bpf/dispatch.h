@@ -5,6 +5,7 @@
 #ifndef CAPSICUM_BPF_DISPATCH_H
 #define CAPSICUM_BPF_DISPATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/seccomp.h>
@@ -12,6 +13,20 @@
 #include "asm.h"
 
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((uint32_t)(e)&SECCOMP_RET_DATA))
+
+/*
+ * A capability failure (ENOTCAPABLE, ECAPMODE): RET_ERRNO, or a trap with
+ * the error where trapping was asked for (procctl(2)); any other error is
+ * RET_ERRNO.
+ */
+CAPSICUM_HIDDEN uint32_t ret_fail(int e);
+
+/* Whether filters compiled from now on trap at capability failures. */
+CAPSICUM_HIDDEN void capsicum_trap_filters(bool on);
+CAPSICUM_HIDDEN bool capsicum_trapping(void);
+/* Whether a trapping filter was installed (seccomp/install.c notes it). */
+CAPSICUM_HIDDEN bool capsicum_trap_installed(void);
+CAPSICUM_HIDDEN void capsicum_trap_note_install(void);
 
 /* Where a call number leads: a label, or (label < 0) a fixed action. */
 struct bpf_case {

@@ -29,11 +29,13 @@ static uint32_t action(const struct cm_rule *r, unsigned served)
 	case CM_ALLOW:
 		return SECCOMP_RET_ALLOW;
 	case CM_DENY:
-		return RET_ERRNO(ECAPMODE);
+		return ret_fail(ECAPMODE);
 	case CM_ROUTE:
-		return (served & (1u << r->route)) ? SECCOMP_RET_ALLOW : RET_ERRNO(ECAPMODE);
+		return (served & (1u << r->route)) ? SECCOMP_RET_ALLOW : ret_fail(ECAPMODE);
 	case CM_ENOSYS:
 		return RET_ERRNO(ENOSYS);
+	case CM_QUIET:
+		return RET_ERRNO(ECAPMODE);
 	case CM_QUERY:
 		return RET_ERRNO(CAPMODE_ANSWER);
 	}
@@ -117,7 +119,7 @@ static void emit_block(struct bpf_asm *a, unsigned lo, unsigned hi, unsigned ser
 		if (cm_rules[i].test == CT_ALWAYS)
 			return;
 	}
-	bpf_ret(a, RET_ERRNO(ECAPMODE));
+	bpf_ret(a, ret_fail(ECAPMODE));
 }
 
 struct span {
@@ -164,7 +166,7 @@ int capmode_compile(struct bpf_asm *a, unsigned served)
 	}
 
 	bpf_prologue(a);
-	bpf_dispatch(a, cases, n, RET_ERRNO(ECAPMODE));
+	bpf_dispatch(a, cases, n, ret_fail(ECAPMODE));
 	for (size_t i = 0; i < n; i++) {
 		if (spans[i].label >= 0) {
 			bpf_bind(a, spans[i].label);

@@ -87,8 +87,8 @@ int cap_enter(void)
 	if ((r = uring_check()) != 0 || (r = mem_check()) != 0)
 		goto out;
 	bpf_init(&a);
-	if (sup_ensure(true))
-		served = RK_SERVED | (sup_lean() ? 1u << RK_CWD : 0);
+	if (sup_ensure(SUP_LEAN))
+		served = route_served(sup_mode());
 	r = capmode_compile(&a, served);
 	fence = landlock_prepare();
 	/* The mark goes first: the filter refuses changes to it. */

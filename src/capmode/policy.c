@@ -64,12 +64,17 @@
 /* The current directory is a global name: AT_FDCWD is refused outright. */
 #define NO_CWD(call, arg)  DENY_IF(call, CT_EQ, arg, (uint32_t)AT_FDCWD)
 /*
- * An open from the current directory: served (under /proc/self/fd/N/ only)
- * where the listener routes it, the lean one; ECAPMODE otherwise.
+ * A name from the current directory: an open is served under
+ * /proc/self/fd/N/ where the listener routes it (the lean and paths
+ * ones), any name through capsicum(1)'s path table where the paths one
+ * routes it; ECAPMODE otherwise.
  */
-#define FROM_CWD(call) {NR_##call, CT_EQ, 0, CM_ROUTE, 1, 0, {(uint32_t)AT_FDCWD}, RK_CWD}
+#define CWD_AS(call, arg, kind)                                                                    \
+	{NR_##call, CT_EQ, arg, CM_ROUTE, 1, 0, {(uint32_t)AT_FDCWD}, kind}
+#define FROM_CWD(call) CWD_AS(call, 0, RK_CWD)
+#define NAMED(call, arg) CWD_AS(call, arg, RK_PATHS)
 /* A lookup beneath a directory descriptor (spec 2.10). */
-#define LOOKUP(call, arg)  NO_CWD(call, arg), ROUTE(call)
+#define LOOKUP(call, arg)  NAMED(call, arg), ROUTE(call)
 
 const struct cm_rule cm_rules[] = {
 	/* Descriptors the process holds. */
@@ -123,10 +128,10 @@ const struct cm_rule cm_rules[] = {
 	 * the path is in memory.  A null path (Linux 6.11) means the same and
 	 * is judged on registers; libcapsicum's fstat() uses fstat(2) itself.
 	 */
-	NO_CWD(newfstatat, 0), ALLOW_IF(newfstatat, CT_PTR_NULL, 1, 0), ROUTE(newfstatat),
-	NO_CWD(statx, 0), ALLOW_IF(statx, CT_PTR_NULL, 1, 0), ROUTE(statx),
-	NO_CWD(utimensat, 0), ALLOW_IF(utimensat, CT_PTR_NULL, 1, 0), ROUTE(utimensat),
-	NO_CWD(futimesat, 0), ALLOW_IF(futimesat, CT_PTR_NULL, 1, 0), ROUTE(futimesat),
+	NAMED(newfstatat, 0), ALLOW_IF(newfstatat, CT_PTR_NULL, 1, 0), ROUTE(newfstatat),
+	NAMED(statx, 0), ALLOW_IF(statx, CT_PTR_NULL, 1, 0), ROUTE(statx),
+	NAMED(utimensat, 0), ALLOW_IF(utimensat, CT_PTR_NULL, 1, 0), ROUTE(utimensat),
+	NAMED(futimesat, 0), ALLOW_IF(futimesat, CT_PTR_NULL, 1, 0), ROUTE(futimesat),
 
 	/* Lookups beneath a directory descriptor. */
 	FROM_CWD(openat), ROUTE(openat), FROM_CWD(openat2), ROUTE(openat2), LOOKUP(faccessat, 0), LOOKUP(faccessat2, 0),
@@ -135,9 +140,20 @@ const struct cm_rule cm_rules[] = {
 	LOOKUP(symlinkat, 1), LOOKUP(getxattrat, 0), LOOKUP(setxattrat, 0),
 	LOOKUP(listxattrat, 0), LOOKUP(removexattrat, 0), LOOKUP(file_getattr, 0),
 	LOOKUP(file_setattr, 0),
-	NO_CWD(linkat, 0), LOOKUP(linkat, 2),
-	NO_CWD(renameat, 0), LOOKUP(renameat, 2),
-	NO_CWD(renameat2, 0), LOOKUP(renameat2, 2),
+	NAMED(linkat, 0), LOOKUP(linkat, 2),
+	NAMED(renameat, 0), LOOKUP(renameat, 2),
+	NAMED(renameat2, 0), LOOKUP(renameat2, 2),
+
+	/* The old path calls: capsicum(1)'s path table only (paths.h). */
+	ROUTE_AS(open, RK_PATHS), ROUTE_AS(creat, RK_PATHS), ROUTE_AS(stat, RK_PATHS),
+	ROUTE_AS(lstat, RK_PATHS), ROUTE_AS(access, RK_PATHS), ROUTE_AS(readlink, RK_PATHS),
+	ROUTE_AS(mkdir, RK_PATHS), ROUTE_AS(mknod, RK_PATHS), ROUTE_AS(rmdir, RK_PATHS),
+	ROUTE_AS(unlink, RK_PATHS), ROUTE_AS(rename, RK_PATHS), ROUTE_AS(link, RK_PATHS),
+	ROUTE_AS(symlink, RK_PATHS), ROUTE_AS(chmod, RK_PATHS), ROUTE_AS(chown, RK_PATHS),
+	ROUTE_AS(lchown, RK_PATHS), ROUTE_AS(utimes, RK_PATHS), ROUTE_AS(getcwd, RK_PATHS),
+
+	/* uring.c's probe of descriptors: refused, never trapped. */
+	{NR_io_uring_register, CT_ALWAYS, 0, CM_QUIET, 0, 0, {0}},
 
 	/* The cap_getmode() probe; chdir is refused otherwise. */
 	R(chdir, CT_PTR_NULL, 0, CM_QUERY, 0, 0),

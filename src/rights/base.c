@@ -71,7 +71,8 @@ const struct proc_rule proc_rules[] = {
 	/* Operations named in shared memory: no filter sees their descriptors. */
 	REFUSE(io_uring_setup, ENOTCAPABLE),
 	REFUSE(io_uring_enter, ENOTCAPABLE),
-	REFUSE(io_uring_register, ENOTCAPABLE),
+	/* uring.c probes descriptors with it: refused without a trap. */
+	{NR_io_uring_register, WHEN_ALWAYS, 0, 0, 0, ENOTCAPABLE, 0, 1},
 	REFUSE(io_submit, ENOTCAPABLE),
 	REFUSE_IOCTL(FICLONERANGE),
 	REFUSE_IOCTL(FIDEDUPERANGE),

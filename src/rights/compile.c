@@ -33,7 +33,7 @@
 #include "rules.h"
 #include "state.h"
 
-#define DENY  RET_ERRNO(ENOTCAPABLE)
+#define DENY  ret_fail(ENOTCAPABLE)
 #define ALLOW SECCOMP_RET_ALLOW
 
 struct compiler {
@@ -136,7 +136,7 @@ static void emit_proc_rule(struct bpf_asm *a, const struct proc_rule *r)
 	int next = bpf_label(a);
 
 	match_cond(a, r->cond, r->cond_arg, r->cond_val, r->cond_mask, next);
-	bpf_ret(a, RET_ERRNO(r->err));
+	bpf_ret(a, r->quiet ? RET_ERRNO(r->err) : ret_fail(r->err));
 	bpf_bind(a, next);
 }
 
@@ -296,7 +296,8 @@ static bool classify(const struct compiler *c, int nr, struct call *out)
 			continue;
 		if (proc_rules[i].cond == WHEN_ALWAYS) {
 			out->kind = T_RET;
-			out->ret = RET_ERRNO(proc_rules[i].err);
+			out->ret = proc_rules[i].quiet ? RET_ERRNO(proc_rules[i].err)
+			                               : ret_fail(proc_rules[i].err);
 			return true;
 		}
 		block = true;
@@ -370,7 +371,7 @@ static void emit_value_tests(struct bpf_asm *a, const struct proc_rule *r, unsig
 	bpf_jump_set(a, vals, n, deny);
 	bpf_ja(a, next);
 	bpf_bind(a, deny);
-	bpf_ret(a, RET_ERRNO(r->err));
+	bpf_ret(a, ret_fail(r->err));
 	bpf_bind(a, next);
 }
 

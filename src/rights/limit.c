@@ -18,6 +18,7 @@
 #include "../procdesc/procdesc.h"
 #include "../seccomp/install.h"
 #include "../supervisor/client.h"
+#include "../supervisor/ctl.h"
 #include "compile.h"
 #include "state.h"
 #include "uring.h"
@@ -58,7 +59,7 @@ static int install(int fd, const struct fd_state *cur, const struct fd_state *ne
 		return 0;
 	if ((r = uring_check()) != 0)
 		return r;
-	route = sup_ensure(false) && !state_is_full(next) && sup_limit(fd, next);
+	route = sup_ensure(SUP_FULL) && !state_is_full(next) && sup_limit(fd, next);
 	if (same && (route || !sup_active()))
 		return 0;
 	return install_filter(fd, next, route);

@@ -66,6 +66,7 @@ struct proc_rule {
 	uint32_t cond_val, cond_mask;
 	uint16_t err;         /* errno the call fails with */
 	uint8_t unsupervised; /* only in filters made without a supervisor */
+	uint8_t quiet;        /* never traps (procctl.c): the library probes with it */
 };
 
 struct fcntl_rule {

@@ -6,6 +6,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "../bpf/dispatch.h"
 #include "install.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
@@ -37,6 +38,8 @@ int seccomp_install(const struct bpf_asm *a)
 {
 	long r = load(a, SECCOMP_FILTER_FLAG_TSYNC);
 
+	if (r == 0)
+		capsicum_trap_note_install();
 	if (r > 0)
 		return -EBUSY; /* r names the thread that could not be synchronised */
 	return (int)r;

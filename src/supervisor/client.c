@@ -116,7 +116,7 @@ static bool one_table(void)
 	return one;
 }
 
-static bool start(bool lean)
+static bool start(char mode)
 {
 	struct bpf_asm a;
 	int sv[2], lfd;
@@ -134,14 +134,14 @@ static bool start(bool lean)
 		return false;
 	}
 	bpf_init(&a);
-	lfd = listener_compile(&a, !lean) == 0 ? seccomp_install_listener(&a) : -1;
+	lfd = listener_compile(&a, mode) == 0 ? seccomp_install_listener(&a) : -1;
 	bpf_free(&a);
 	if (lfd >= 0) {
 		/*
 		 * If the supervisor dies before taking the descriptor, routed
 		 * calls fail with ENOSYS once it is closed here.
 		 */
-		ok = handover_give(sv[0], lfd, lean ? SUP_LEAN : SUP_FULL) == 0;
+		ok = handover_give(sv[0], lfd, mode) == 0;
 		close(lfd);
 	}
 	/* On failure the supervisor sees end of file and exits. */
@@ -171,7 +171,10 @@ static void register_forked(void)
 	pthread_atfork(NULL, NULL, forked);
 }
 
-bool sup_ensure(bool lean)
+/* Traps asked for before the supervisor existed (procctl.c). */
+static bool trap_pending;
+
+bool sup_ensure(char mode)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	long r;
@@ -182,11 +185,13 @@ bool sup_ensure(bool lean)
 	if (r == CTL_MAGIC)
 		state = SUP_ACTIVE;
 	else if (r == -1 && errno == EINVAL)
-		state = start(lean) ? SUP_ACTIVE : SUP_NONE;
+		state = start(mode) ? SUP_ACTIVE : SUP_NONE;
 	else
 		state = SUP_NONE;
 	if (state == SUP_ACTIVE)
 		pthread_once(&once, register_forked);
+	if (state == SUP_ACTIVE && trap_pending)
+		(void)ctl(CTL_TRAP, 0, 0, 0);
 	return state == SUP_ACTIVE;
 }
 
@@ -195,13 +200,13 @@ bool sup_active(void)
 	return state == SUP_ACTIVE;
 }
 
-bool sup_lean(void)
+char sup_mode(void)
 {
 	int saved = errno;
-	bool lean = state == SUP_ACTIVE && ctl(CTL_MODE, 0, 0, 0) == SUP_LEAN;
+	long mode = state == SUP_ACTIVE ? ctl(CTL_MODE, 0, 0, 0) : 0;
 
 	errno = saved;
-	return lean;
+	return mode == SUP_LEAN || mode == SUP_PATHS ? (char)mode : SUP_FULL;
 }
 
 bool sup_limit(int fd, const struct fd_state *st)
@@ -214,4 +219,30 @@ bool sup_limit(int fd, const struct fd_state *st)
 	r = ctl(CTL_LIMIT, fd, (long)(uintptr_t)st, (long)sizeof(*st));
 	errno = saved;
 	return r == 1;
+}
+
+void sup_trap(void)
+{
+	int saved = errno;
+
+	trap_pending = true;
+	if (state == SUP_ACTIVE)
+		(void)ctl(CTL_TRAP, 0, 0, 0);
+	errno = saved;
+}
+
+/* capsicum(1)'s path table (paths.h): 0, or -1 with errno. */
+int sup_path_add(int fd, const char *prefix)
+{
+	return ctl(CTL_PATH_ADD, fd, (long)(uintptr_t)prefix, (long)strlen(prefix)) < 0 ? -1 : 0;
+}
+
+int sup_path_cwd(const char *dir)
+{
+	return ctl(CTL_PATH_CWD, (long)(uintptr_t)dir, (long)strlen(dir), 0) < 0 ? -1 : 0;
+}
+
+int sup_path_log(int fd, unsigned flags)
+{
+	return ctl(CTL_PATH_LOG, fd, (long)flags, 0) < 0 ? -1 : 0;
 }

@@ -20,19 +20,20 @@
  * the kernel-only configuration, for good (no descriptors or processes to
  * spare, a foreign listener, a supervisor that died).
  *
- * lean: when this starts the supervisor, its listener routes no calls on
- * slow-range numbers, which keeps the kernel's action cache for read,
- * write and the like, and the supervisor makes no restricted copies
- * (slow.h).  cap_enter() asks for it: a process that entered capability
- * mode before limiting anything rarely copies a limited descriptor.
+ * mode (ctl.h), when this starts the supervisor: SUP_LEAN's listener routes
+ * no calls on slow-range numbers, which keeps the kernel's action cache
+ * for read, write and the like, and the supervisor makes no restricted
+ * copies (slow.h).  cap_enter() asks for it: a process that entered
+ * capability mode before limiting anything rarely copies a limited
+ * descriptor.  SUP_PATHS is capsicum(1)'s (paths.h).
  */
-CAPSICUM_HIDDEN bool sup_ensure(bool lean);
+CAPSICUM_HIDDEN bool sup_ensure(char mode);
 
 /* Whether sup_ensure() found or made a supervisor (no request). */
 CAPSICUM_HIDDEN bool sup_active(void);
 
-/* Whether that supervisor's listener is the lean one (route.h). */
-CAPSICUM_HIDDEN bool sup_lean(void);
+/* That supervisor's mode (SUP_FULL if none). */
+CAPSICUM_HIDDEN char sup_mode(void);
 
 /*
  * Tell the supervisor that fd is limited to st.  true when the supervisor
@@ -46,6 +47,19 @@ CAPSICUM_HIDDEN bool sup_limit(int fd, const struct fd_state *st);
  * does, letting the supervisor meet the child at once.
  */
 CAPSICUM_HIDDEN void sup_child(void);
+
+/*
+ * capsicum(1)'s path table, in a SUP_PATHS supervisor (paths.h): names
+ * beneath the absolute prefix resolve beneath descriptor fd; relative
+ * names beneath dir; refusals (and records) written to descriptor fd
+ * (PATH_LOG_* flags).  0, or -1 with errno.
+ */
+CAPSICUM_HIDDEN int sup_path_add(int fd, const char *prefix);
+CAPSICUM_HIDDEN int sup_path_cwd(const char *dir);
+CAPSICUM_HIDDEN int sup_path_log(int fd, unsigned flags);
+
+/* Ask the supervisor, now or when it starts, to trap refusals (CTL_TRAP). */
+CAPSICUM_HIDDEN void sup_trap(void);
 
 /* The supervisor's entry point, in the forked process; never returns. */
 CAPSICUM_HIDDEN _Noreturn void supervisor_main(int sock, pid_t program);

@@ -55,7 +55,31 @@ enum ctl_op {
 	 * number; EBADF if it is no ticket of this supervisor's.
 	 */
 	CTL_REDEEM = 8,
+	/*
+	 * The path table of a supervisor in SUP_PATHS mode (paths.h), from a
+	 * caller outside capability mode only; it names the caller's own
+	 * descriptors, so it translates names and grants nothing.
+	 * CTL_PATH_ADD (fd, const char *prefix, its length): absolute paths
+	 * beneath prefix resolve beneath descriptor fd.  -> 0.
+	 * CTL_PATH_CWD (const char *dir, its length): relative paths from
+	 * the current directory are taken beneath dir.  -> 0.
+	 * CTL_PATH_LOG (fd, PATH_LOG_* flags): where refusals (and, with
+	 * PATH_LOG_LEARN, every path used) are written.  -> 0.
+	 */
+	CTL_PATH_ADD = 9,
+	CTL_PATH_CWD = 10,
+	CTL_PATH_LOG = 11,
+	/*
+	 * (): from now on, a thread whose request the supervisor refuses with
+	 * ENOTCAPABLE or ECAPMODE gets SIGSYS (procctl(2) PROC_TRAPCAP_CTL),
+	 * for every process it serves.  From outside capability mode.  -> 0.
+	 */
+	CTL_TRAP = 12,
 };
+
+#define PATH_LOG_REFUSALS 1u /* one line per refused path */
+#define PATH_LOG_LEARN    2u /* one record per path used, for capsicum --learn */
+#define PATH_LOG_TRACE    4u /* every capability failure the supervisor answers */
 
 /*
  * A ticket: one end of a unix socket pair that carries nothing (ticket.h),
@@ -68,6 +92,7 @@ enum ctl_op {
 /* The supervisor's modes, the byte that comes with the listener. */
 #define SUP_FULL 'L' /* the slow range is routed */
 #define SUP_LEAN 'l' /* it is not: no restricted copies */
+#define SUP_PATHS 'P' /* as SUP_FULL, and global names are routed (paths.h) */
 
 #define CAPMODE_MARK (1ULL << 62) /* microseconds of real-time CPU: never reached */
 

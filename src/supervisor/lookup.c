@@ -41,6 +41,7 @@
 #include <sys/capsicum.h>
 
 #include "../arch/arch.h"
+#include "paths.h"
 #include "records.h"
 #include "route.h"
 #include "serve.h"
@@ -127,6 +128,12 @@ struct job {
 	struct dir dir[2];
 	char path[2][PATH_MAX];
 	int flags;
+	/* A global name the path table translated (paths.h), per slot: */
+	bool named[2];
+	struct named name[2];
+	int bad;          /* the slot a refusal concerns */
+	uint64_t missing; /* the right it lacked, or 0 */
+	int shown_nr;     /* the call the program made (an old one, paths.h) */
 };
 
 static int arg_int(const struct seccomp_data *d, int i)
@@ -145,6 +152,16 @@ static const struct lookup_call *find_call(int nr)
 static bool has(const struct record *rec, uint64_t right)
 {
 	return !rec->restricted || right == 0 || state_has(&rec->st, right);
+}
+
+/* has(), remembering what was lacking for the report (paths.h). */
+static bool need(struct job *j, int i, uint64_t right)
+{
+	if (has(&j->dir[i].rec, right))
+		return true;
+	j->bad = i;
+	j->missing = right;
+	return false;
 }
 
 static bool on_procfs(int fd)
@@ -177,8 +194,15 @@ static int beneath(int dfd, const char *path, uint64_t flags, uint64_t mode, uin
 /* The object path names, as an O_PATH descriptor; "" with AT_EMPTY_PATH is the directory. */
 static int object(struct job *j, int i, bool follow)
 {
+	/* A directory above a grant, by its absolute name: its attributes only. */
+	if (j->name[i].ancestor) {
+		int fd = open(j->name[i].shown, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+
+		return fd < 0 ? -errno : fd;
+	}
 	if (j->path[i][0] == '\0') {
-		if (j->call->flags_arg == NO_FLAGS || !(j->flags & AT_EMPTY_PATH))
+		if (!j->name[i].whole &&
+		    (j->call->flags_arg == NO_FLAGS || !(j->flags & AT_EMPTY_PATH)))
 			return -ENOENT;
 		int fd = fcntl(j->dir[i].copy, F_DUPFD_CLOEXEC, 0);
 
@@ -204,6 +228,8 @@ static int parent(struct job *j, int i, const char **base)
 	size_t len = strlen(p), end = len, start;
 	int fd;
 
+	if (j->name[i].whole)
+		return -ENOTCAPABLE; /* the granted name itself: its directory is not granted */
 	if (len == 0)
 		return -ENOENT;
 	while (end > 0 && p[end - 1] == '/')
@@ -256,13 +282,47 @@ static const struct open_right {
     {O_PATH | O_DSYNC, O_DSYNC, CAP_FSYNC}, /* O_SYNC includes it */
 };
 
-static bool may_open(const struct record *rec, uint64_t flags)
+static bool may_open(struct job *j, uint64_t flags)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(open_rights); i++)
 		if ((flags & open_rights[i].mask) == open_rights[i].value &&
-		    !has(rec, open_rights[i].right))
+		    !need(j, 0, open_rights[i].right))
 			return false;
 	return true;
+}
+
+/* The right that matters most for an open with these flags, for reports. */
+static uint64_t open_need(uint64_t flags)
+{
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+		return CAP_CREATE;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+		return CAP_WRITE;
+	return CAP_READ;
+}
+
+/*
+ * The granted name itself (paths.h), opened again from the supervisor's
+ * copy of its descriptor, with what the open asks: the rights were checked.
+ */
+static int reopen(struct job *j, uint64_t flags)
+{
+	char proc[64];
+	int fd;
+
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -ENOTCAPABLE;
+	proc_path(proc, sizeof(proc), j->dir[0].copy);
+	fd = open(proc, (int)(flags & ~(uint64_t)(O_CREAT | O_NOFOLLOW)) | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (on_procfs(fd)) {
+		close(fd);
+		return -ENOTCAPABLE;
+	}
+	return fd;
 }
 
 static int do_open(struct job *j, struct reply *r)
@@ -302,7 +362,7 @@ static int do_open(struct job *j, struct reply *r)
 	}
 	if (!target_valid(j->t))
 		return -ESRCH;
-	if (!may_open(&j->dir[0].rec, how.flags))
+	if (!may_open(j, how.flags))
 		return -ENOTCAPABLE;
 	/* Linux's "ioctl only" access mode needs no right: FreeBSD has none. */
 	if (j->dir[0].rec.restricted && (how.flags & (O_ACCMODE | O_PATH)) == O_ACCMODE)
@@ -321,9 +381,13 @@ static int do_open(struct job *j, struct reply *r)
 	 * Never wait in open (a FIFO without a peer, a lease): one caller must
 	 * not hold up a worker.  The caller gets the blocking mode it asked for.
 	 */
-	fd = beneath(j->dir[0].copy, j->path[0],
-	             (how.flags & ~(uint64_t)O_CLOEXEC) | ((how.flags & O_PATH) ? 0 : O_NONBLOCK),
-	             how.mode, how.resolve);
+	if (j->name[0].whole)
+		fd = reopen(j, (how.flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK);
+	else
+		fd = beneath(j->dir[0].copy, j->path[0],
+		             (how.flags & ~(uint64_t)O_CLOEXEC) |
+		                 ((how.flags & O_PATH) ? 0 : O_NONBLOCK),
+		             how.mode, how.resolve);
 	if (fd < 0)
 		return fd;
 	if (!(how.flags & (O_NONBLOCK | O_PATH))) {
@@ -657,6 +721,76 @@ static bool unrestricted(struct job *j, const struct route *route)
 	return true;
 }
 
+/* The first right the call needs beyond CAP_LOOKUP in slot i, for reports and learning. */
+static uint64_t call_need(const struct job *j, int i)
+{
+	switch (j->call->op) {
+	case OP_OPEN:
+		return open_need((uint32_t)j->d->args[2]);
+	case OP_OPEN2:
+		return CAP_READ; /* its flags are in memory */
+	case OP_LINK:
+		return i == 0 ? CAP_LINKAT_SOURCE : CAP_LINKAT_TARGET;
+	case OP_RENAME:
+	case OP_RENAME2:
+		return i == 0 ? CAP_RENAMEAT_SOURCE : CAP_RENAMEAT_TARGET;
+	case OP_MKNOD:
+		return S_ISFIFO((mode_t)j->d->args[2]) ? CAP_MKFIFOAT : CAP_MKNODAT;
+	default:
+		return j->call->right ? j->call->right : CAP_LOOKUP;
+	}
+}
+
+/* Whether the call creates, removes or renames the name in slot 0. */
+static bool entry_op(const struct job *j)
+{
+	switch (j->call->op) {
+	case OP_OPEN:
+		return open_need((uint32_t)j->d->args[2]) == CAP_CREATE;
+	case OP_MKDIR:
+	case OP_MKNOD:
+	case OP_UNLINK:
+	case OP_SYMLINK:
+	case OP_RENAME:
+	case OP_RENAME2:
+		return true;
+	case OP_LINK:
+		return j->bad == 1;
+	default:
+		return false;
+	}
+}
+
+/* Whether the call follows a symbolic link in the last component of slot i. */
+static bool follows(const struct job *j, int i)
+{
+	switch (j->call->op) {
+	case OP_OPEN:
+		return !((uint32_t)j->d->args[2] & (O_NOFOLLOW | O_EXCL));
+	case OP_OPEN2:
+		return true; /* its flags are in memory: openat2 itself decides, beneath the entry
+		              */
+	case OP_READLINK:
+	case OP_MKDIR:
+	case OP_MKNOD:
+	case OP_UNLINK:
+	case OP_SYMLINK:
+	case OP_RENAME:
+	case OP_RENAME2:
+		return false;
+	case OP_LINK:
+		return i == 0 && (j->flags & AT_SYMLINK_FOLLOW);
+	case OP_ACCESS:
+	case OP_ACCESS2:
+	case OP_CHMOD:
+	case OP_CHMOD2:
+	case OP_FUTIMESAT:
+		return j->call->flags_arg == NO_FLAGS || !(j->flags & AT_SYMLINK_NOFOLLOW);
+	default:
+		return !(j->flags & AT_SYMLINK_NOFOLLOW);
+	}
+}
+
 /* The rights of each directory for this call. */
 static int check_rights(struct job *j)
 {
@@ -668,33 +802,94 @@ static int check_rights(struct job *j)
 	/* mkfifoat(3) is mknodat(S_IFIFO) on Linux */
 	if (c->op == OP_MKNOD && S_ISFIFO((mode_t)j->d->args[2]))
 		right = CAP_MKFIFOAT;
-	if (empty) {
-		if (!has(&j->dir[0].rec, c->fd_right))
+	if (empty && !j->name[0].whole) {
+		if (!need(j, 0, c->fd_right))
 			return -ENOTCAPABLE;
-	} else if (!has(&j->dir[0].rec, CAP_LOOKUP) || !has(&j->dir[0].rec, right)) {
+	} else if (!need(j, 0, CAP_LOOKUP) || !need(j, 0, right)) {
 		return -ENOTCAPABLE;
 	}
 	switch (c->op) {
 	case OP_LINK:
-		if (!has(&j->dir[1].rec, CAP_LOOKUP) || !has(&j->dir[1].rec, CAP_LINKAT_TARGET))
+		if (!need(j, 1, CAP_LOOKUP) || !need(j, 1, CAP_LINKAT_TARGET))
 			return -ENOTCAPABLE;
 		break;
 	case OP_RENAME:
 	case OP_RENAME2:
-		if (!has(&j->dir[1].rec, CAP_LOOKUP) || !has(&j->dir[1].rec, CAP_RENAMEAT_TARGET))
+		if (!need(j, 1, CAP_LOOKUP) || !need(j, 1, CAP_RENAMEAT_TARGET))
 			return -ENOTCAPABLE;
 		break;
 	}
 	return 0;
 }
 
+/* Outside capability mode, under capsicum --learn: what the call names, and how. */
+static void learn(struct job *j, const struct route *route)
+{
+	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++) {
+		char path[PATH_MAX];
+
+		if (j->d->args[route->dirfd[i] + 1] == 0 ||
+		    target_read_path(j->t, j->d->args[route->dirfd[i] + 1], path) != 0)
+			continue;
+		paths_learn(j->t, arg_int(j->d, route->dirfd[i]), path,
+		            paths_grant_of(j->call ? call_need(j, i) : CAP_READ));
+	}
+}
+
+/* Refusals of global names, one line each where the table says so (paths.h). */
+static void report(struct job *j, int res)
+{
+	int i = j->bad;
+
+	if ((res == -ENOTCAPABLE || res == -ECAPMODE || (res == -ENOENT && j->name[i].entry < 0)) &&
+	    j->named[i])
+		paths_refused(j->shown_nr, &j->name[i], -res,
+		              j->missing ? j->missing : call_need(j, i), i == 1 || entry_op(j));
+}
+
+/* A directory above a grant (paths.h): its attributes may be read, nothing else. */
+static int above(struct job *j, struct reply *r)
+{
+	switch (j->call->op) {
+	case OP_STAT:
+	case OP_STATX:
+	case OP_ACCESS:
+	case OP_ACCESS2:
+	case OP_READLINK:
+		if (!j->name[0].ancestor)
+			break;
+		return on_object(j, r);
+	}
+	j->bad = j->name[0].ancestor ? 0 : 1;
+	return -ENOTCAPABLE;
+}
+
+/* A name from the current directory in capability mode, in slot i: 0 or -errno. */
+static int from_cwd(struct job *j, int i, int *fd)
+{
+	if (beneath_proc_fd(j->path[i], fd) == 0)
+		return 0;
+	if (!paths_enabled())
+		return -ECAPMODE;
+	j->named[i] = true;
+	j->bad = i;
+	return paths_resolve(j->t, j->path[i], follows(j, i), fd, &j->name[i]);
+}
+
 void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
+	lookup_as(t, d, (int)d->nr, r);
+}
+
+void lookup_as(struct target *t, const struct seccomp_data *d, int shown_nr, struct reply *r)
+{
 	const struct route *route = route_find((int)d->nr);
-	struct job j = {.t = t, .d = d, .call = find_call((int)d->nr)};
+	struct job j = {.t = t, .d = d, .call = find_call((int)d->nr), .shown_nr = shown_nr};
 	int res;
 
 	j.dir[0].copy = j.dir[1].copy = -1;
+	if (!t->capmode && paths_learning())
+		learn(&j, route);
 	if (!t->capmode && unrestricted(&j, route)) {
 		release(&j);
 		r->cont = true;
@@ -713,14 +908,19 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 		/* the directory first: a caller the supervisor may not read fails so */
 		if (!cwd)
 			res = fetch_dir(&j, i, fd);
-		if (res == 0 && target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
+		if (res == 0 && cwd && d->args[route->dirfd[i] + 1] == 0)
+			res = -ECAPMODE; /* fstatat(AT_FDCWD, NULL): the current directory itself */
+		else if (res == 0 &&
+		         target_read_path(t, d->args[route->dirfd[i] + 1], j.path[i]) != 0)
 			res = -EFAULT;
-		if (res == 0 && cwd && (res = beneath_proc_fd(j.path[i], &fd)) == 0)
+		if (res == 0 && cwd && (res = from_cwd(&j, i, &fd)) == 0 && fd >= 0)
 			res = fetch_dir(&j, i, fd);
 	}
-	if (res == 0)
+	if (res == 0 && (j.name[0].ancestor || j.name[1].ancestor))
+		res = above(&j, r);
+	else if (res == 0)
 		res = check_rights(&j);
-	if (res == 0) {
+	if (res == 0 && !j.name[0].ancestor && !j.name[1].ancestor) {
 		switch (j.call->op) {
 		case OP_OPEN:
 		case OP_OPEN2:
@@ -740,6 +940,8 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 			break;
 		}
 	}
+	if (res < 0 && t->capmode)
+		report(&j, res);
 	release(&j);
 	if (res < 0)
 		r->error = -res;

@@ -27,9 +27,11 @@
 #include <sys/syscall.h>
 #include <linux/seccomp.h>
 
+#include "../bpf/dispatch.h"
 #include "client.h"
 #include "ctl.h"
 #include "handover.h"
+#include "paths.h"
 #include "serve.h"
 #include "slow.h"
 #include "target.h"
@@ -178,6 +180,8 @@ _Noreturn void supervisor_main(int sock, pid_t program)
 	char mode;
 	int s, probe;
 
+	/* The filters it compiles to judge are the quiet ones (procctl.c). */
+	capsicum_trap_filters(false);
 	/* First the pid, so that the program waits for nothing else. */
 	if (write(sock, &self, sizeof(self)) != sizeof(self))
 		_exit(1);
@@ -194,9 +198,11 @@ _Noreturn void supervisor_main(int sock, pid_t program)
 		_exit(1);
 	close(probe);
 	listener = handover_take(s, program, &mode);
-	if (listener < 0 || (mode != SUP_FULL && mode != SUP_LEAN))
+	if (listener < 0 || (mode != SUP_FULL && mode != SUP_LEAN && mode != SUP_PATHS))
 		_exit(1);
-	slow_enable(mode == SUP_FULL);
+	slow_enable(mode != SUP_LEAN);
+	if (mode == SUP_PATHS)
+		paths_enable();
 	/* The caller and the supervisor hand the CPU to each other directly. */
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
 	for (int i = 0; i < WORKERS; i++)

@@ -15,10 +15,12 @@
  *	a call with descriptor arguments (not lean):
  *	  any of them in the slow range              -> USER_NOTIF
  *	openat, openat2 (lean)                       -> USER_NOTIF
+ *	any lookup with a path, old path calls (paths) -> USER_NOTIF
  *	anything else                                -> ALLOW
  *
- * Calls with AT_FDCWD stay in the kernel: outside capability mode they are
- * ordinary, and inside it the capability-mode filter refuses them.
+ * Elsewhere calls with AT_FDCWD stay in the kernel: outside capability
+ * mode they are ordinary, and inside it the capability-mode filter
+ * refuses them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +44,7 @@
 #define SIGNAL(call)              {NR_##call, RK_SIGNAL, {NO_ARG, NO_ARG}, NO_ARG, 0}
 #define COPY(call)                {NR_##call, RK_COPY, {NO_ARG, NO_ARG}, NO_ARG, 0}
 #define SEND(call)                {NR_##call, RK_SEND, {NO_ARG, NO_ARG}, NO_ARG, 0}
+#define OLD(call)                 {NR_##call, RK_PATHS, {NO_ARG, NO_ARG}, 0, 0}
 
 const struct route routes[] = {
 	LOOKUP(openat, 0, 1), LOOKUP(openat2, 0, 1), LOOKUP(faccessat, 0, 1),
@@ -59,6 +62,10 @@ const struct route routes[] = {
 	COPY(dup), COPY(dup2), COPY(dup3), COPY(fcntl), COPY(accept), COPY(accept4),
 	SEND(sendmsg), SEND(sendmmsg),
 	{NR_execveat, RK_EXEC, {0, NO_ARG}, 1, 0},
+	/* The old path calls, served as their *at forms (paths.c). */
+	OLD(open), OLD(creat), OLD(stat), OLD(lstat), OLD(access), OLD(readlink), OLD(mkdir),
+	OLD(mknod), OLD(rmdir), OLD(unlink), OLD(rename), OLD(link), OLD(symlink), OLD(chmod),
+	OLD(chown), OLD(lchown), OLD(utimes), OLD(getcwd),
 };
 /* clang-format on */
 
@@ -209,8 +216,21 @@ static void emit_fcntl(struct bpf_asm *a, int notify)
 	bpf_ret(a, SECCOMP_RET_ALLOW);
 }
 
-static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool slow)
+unsigned route_served(char mode)
 {
+	switch (mode) {
+	case SUP_LEAN:
+		return RK_SERVED | 1u << RK_CWD;
+	case SUP_PATHS:
+		return RK_SERVED | 1u << RK_CWD | 1u << RK_PATHS;
+	default:
+		return RK_SERVED;
+	}
+}
+
+static void emit_route(struct bpf_asm *a, int nr, const struct route *r, char mode)
+{
+	bool slow = mode != SUP_LEAN, paths = mode == SUP_PATHS;
 	int notify = bpf_label(a);
 
 	/*
@@ -219,8 +239,14 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool sl
 	 * serves under /proc/self/fd/N/ from descriptor N (the loader's
 	 * LD_LIBRARY_PATH_FDS) and refuses otherwise.
 	 */
-	if (!slow && (nr == NR_openat || nr == NR_openat2)) {
+	if (mode == SUP_LEAN && (nr == NR_openat || nr == NR_openat2)) {
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+		return;
+	}
+	/* The old path calls: only the paths listener takes them. */
+	if (r != NULL && r->kind == RK_PATHS) {
+		bpf_bind(a, notify);
+		bpf_ret(a, paths ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ALLOW);
 		return;
 	}
 
@@ -253,6 +279,21 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool sl
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;
 	}
+	/*
+	 * The paths listener takes every name, the current directory's too;
+	 * a null path means the descriptor itself, or with AT_FDCWD the
+	 * current directory, which capability mode refuses.
+	 */
+	if (paths) {
+		if (r->null_ok) {
+			bpf_ld(a, SD_ARG_LO(r->dirfd[0]));
+			bpf_jmp(a, BPF_JEQ, (uint32_t)AT_FDCWD, notify, BPF_NEXT);
+		} else {
+			bpf_bind(a, notify);
+			bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+			return;
+		}
+	}
 	if (r->null_ok) {
 		int set = bpf_label(a);
 
@@ -262,6 +303,11 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, bool sl
 		bpf_jmp(a, BPF_JEQ, 0, BPF_NEXT, set);
 		bpf_ret(a, SECCOMP_RET_ALLOW);
 		bpf_bind(a, set);
+	}
+	if (paths) {
+		bpf_bind(a, notify);
+		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+		return;
 	}
 	for (int i = 0; i < 2 && r->dirfd[i] != NO_ARG; i++) {
 		bpf_ld(a, SD_ARG_LO(r->dirfd[i]));
@@ -280,7 +326,7 @@ static bool listed(const struct bpf_case *cases, size_t n, int nr)
 	return false;
 }
 
-int listener_compile(struct bpf_asm *a, bool slow)
+int listener_compile(struct bpf_asm *a, char mode)
 {
 	struct bpf_case cases[MAX_CALLS];
 	size_t n = 0;
@@ -305,7 +351,7 @@ int listener_compile(struct bpf_asm *a, bool slow)
 	bpf_dispatch(a, cases, n, SECCOMP_RET_ALLOW);
 	for (size_t i = 0; i < n; i++) {
 		bpf_bind(a, cases[i].label);
-		emit_route(a, cases[i].nr, route_find(cases[i].nr), slow);
+		emit_route(a, cases[i].nr, route_find(cases[i].nr), mode);
 	}
 	return bpf_finish(a);
 }

@@ -41,7 +41,9 @@ enum route_kind {
 	RK_SEND, /* sendmsg, sendmmsg: performed by the supervisor (send.c) */
 	RK_COPY,
 	RK_EXEC, /* execveat from a descriptor: fexecve (exec.c) */
-	RK_CWD,  /* openat from the current directory: only the lean listener routes it */
+	RK_CWD,   /* openat from the current directory: the lean and paths listeners route it */
+	RK_PATHS, /* any other global name (old path calls, *at from the current directory):
+	             only the paths listener routes it (paths.h) */
 	RK_SLOW, /* no entry in routes[]: a call with a slow-range descriptor */
 };
 
@@ -80,9 +82,14 @@ CAPSICUM_HIDDEN unsigned route_fd_args_of(const struct seccomp_data *d);
 CAPSICUM_HIDDEN bool route_is_copy(const struct seccomp_data *d);
 
 /*
- * The listener filter: the full one routes the slow range, the lean one
- * (started by cap_enter) opens from the current directory.  0 or -errno.
+ * The listener filter for a supervisor mode (ctl.h): the full one routes
+ * the slow range, the lean one (started by cap_enter) opens from the
+ * current directory, the paths one (capsicum(1)) both and every other
+ * global name.  0 or -errno.
  */
-CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a, bool full);
+CAPSICUM_HIDDEN int listener_compile(struct bpf_asm *a, char mode);
+
+/* The route kinds a supervisor of this mode serves in capability mode. */
+CAPSICUM_HIDDEN unsigned route_served(char mode);
 
 #endif

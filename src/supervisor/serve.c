@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 #include "../rights/state.h"
 #include "records.h"
 #include "route.h"
+#include "paths.h"
 #include "serve.h"
 #include "slow.h"
 
@@ -145,6 +148,26 @@ static void limit(struct target *t, const struct seccomp_data *d, struct reply *
 		r->val = 1;
 }
 
+/* CTL_TRAP: refusals raise SIGSYS in the refused thread. */
+static bool trap_refusals;
+
+/*
+ * A capability failure answered here: reported under capsicum --trace
+ * (lookups report their own, with names), and trapped where asked.  The
+ * thread is still waiting for the answer, so its ID is still its own.
+ */
+static void refused(struct target *t, const struct seccomp_data *d, int kind, int error)
+{
+	pid_t tgid, ppid;
+
+	if (error != ENOTCAPABLE && error != ECAPMODE)
+		return;
+	if (kind != RK_LOOKUP && kind != RK_PATHS)
+		paths_traced(t, d, error);
+	if (trap_refusals && target_family(t, &tgid, &ppid) == 0)
+		(void)syscall(SYS_tgkill, tgid, t->tid, SIGSYS);
+}
+
 void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
 	switch (d->args[1]) {
@@ -163,13 +186,26 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 		serve_sockat(t, d, r);
 		break;
 	case CTL_MODE:
-		r->val = slow_enabled() ? SUP_FULL : SUP_LEAN;
+		r->val = paths_enabled() ? SUP_PATHS : slow_enabled() ? SUP_FULL : SUP_LEAN;
 		break;
 	case CTL_EXEC_PIN:
 		serve_exec_pin(t, d, r);
 		break;
 	case CTL_REDEEM:
 		serve_redeem(t, d, r);
+		break;
+	case CTL_PATH_ADD:
+	case CTL_PATH_CWD:
+	case CTL_PATH_LOG:
+		serve_path_ctl(t, d, r);
+		break;
+	case CTL_TRAP:
+		if (t->capmode) {
+			r->error = ECAPMODE;
+		} else {
+			trap_refusals = true;
+			r->val = 0;
+		}
 		break;
 	default:
 		r->error = EINVAL;
@@ -198,6 +234,8 @@ static int route_kind(const struct seccomp_data *d)
 		return route->kind;
 	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
 		return RK_CTL;
+	if (route && route->kind == RK_PATHS)
+		return RK_PATHS;
 	return route_fd_args(d->nr) != 0 ? RK_SLOW : -1;
 }
 
@@ -234,10 +272,23 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 		case RK_SLOW:
 			serve_slow(&t, &req->data, &r);
 			break;
+		case RK_PATHS: {
+			struct seccomp_data at;
+
+			if (req->data.nr == NR_getcwd)
+				paths_getcwd(&t, &req->data, &r);
+			else if (paths_legacy(&req->data, &at) == NULL)
+				r.error = ENOSYS;
+			else
+				lookup_as(&t, &at, req->data.nr, &r);
+			break;
+		}
 		default:
 			r.error = ECAPMODE;
 			break;
 		}
+		if (!r.done && !r.cont)
+			refused(&t, &req->data, kind, r.error);
 		target_release(&t);
 	}
 	if (r.done)

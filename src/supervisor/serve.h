@@ -17,6 +17,9 @@ struct reply {
 };
 
 CAPSICUM_HIDDEN void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r);
+/* serve_lookup() for d, which stands for the program's call shown_nr (paths_legacy()). */
+CAPSICUM_HIDDEN void lookup_as(struct target *t, const struct seccomp_data *d, int shown_nr,
+                               struct reply *r);
 CAPSICUM_HIDDEN void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_copy(struct target *t, const struct seccomp_data *d, struct reply *r);

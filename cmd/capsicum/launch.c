@@ -1,0 +1,131 @@
+/*
+ * Confining the program: in this process, so that the program is
+ * confined from its first instruction and its exit status is ours.
+ *
+ *	start the supervisor in paths mode (before any filter of ours)
+ *	close inherited descriptors but stdio; open and limit the grants,
+ *	  enter them into the path table, with the working directory
+ *	limit stdio; say where refusals are reported
+ *	open the program; cap_enter(); fexecve() a sealed copy of it
+ *
+ * Anything failing on the way ends the tool with EXIT_TOOL before the
+ * program ran: it never runs less confined than asked.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <capsicum_helpers.h>
+#include <sys/procctl.h>
+
+#include "../../src/bpf/dispatch.h"
+#include "../../src/lock.h"
+#include "../../src/supervisor/client.h"
+#include "../../src/supervisor/ctl.h"
+#include "capsicum.h"
+
+/*
+ * The program as execvp(3) would find it, opened for fexecve: its
+ * descriptor, or -EXIT_NOTFOUND / -EXIT_NOEXEC with errno set.
+ */
+static int find(const char *name, char *found, size_t size)
+{
+	const char *path = getenv("PATH");
+	int fd, err = ENOENT;
+
+	if (strchr(name, '/') != NULL) {
+		snprintf(found, size, "%s", name);
+		fd = open(name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno == ENOENT || errno == ENOTDIR ? -EXIT_NOTFOUND : -EXIT_NOEXEC;
+		return fd;
+	}
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(found, size, "%.*s%s%s", (int)len, len ? path : ".", "/", name);
+		path += len + (path[len] == ':');
+		if (access(found, X_OK) == 0 && (fd = open(found, O_RDONLY | O_CLOEXEC)) >= 0)
+			return fd;
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = errno;
+	}
+	errno = err;
+	return err == ENOENT ? -EXIT_NOTFOUND : -EXIT_NOEXEC;
+}
+
+void program_open(struct options *o)
+{
+	o->prog = find(o->argv[0], o->found, sizeof(o->found));
+	if (o->prog < 0)
+		fail(-o->prog, "%s: %s", o->argv[0], strerror(errno));
+}
+
+static void start_supervisor(void)
+{
+	bool ok;
+
+	capsicum_lock();
+	ok = sup_ensure(SUP_PATHS) && sup_mode() == SUP_PATHS;
+	capsicum_unlock();
+	if (!ok)
+		fail(EXIT_TOOL, "cannot start the supervisor that resolves the program's paths "
+		                "(a seccomp listener is already installed, or no descriptors or "
+		                "processes are left)");
+}
+
+_Noreturn void run_confined(struct options *o)
+{
+	char cwd[PATH_MAX];
+	unsigned flags = o->quiet ? 0 : PATH_LOG_REFUSALS;
+
+	/* Only what the user names: no descriptor the caller left open but the program's. */
+	if (o->prog > 3)
+		(void)syscall(SYS_close_range, 3, o->prog - 1, 0);
+	(void)syscall(SYS_close_range, o->prog + 1, ~0U, 0);
+	if (o->trace)
+		flags |= PATH_LOG_TRACE;
+	/*
+	 * --trap: the filters raise SIGSYS for a capability failure, and so
+	 * does the supervisor.  --trace: the filters trap and the tracer turns
+	 * each trap back into the error after reporting it (trace.c); the
+	 * supervisor reports its own refusals.
+	 */
+	if (o->trap) {
+		int on = PROC_TRAPCAP_CTL_ENABLE;
+
+		if (procctl(P_PID, 0, PROC_TRAPCAP_CTL, &on) != 0)
+			fail(EXIT_TOOL, "cannot ask for traps: %s", strerror(errno));
+	} else if (o->trace) {
+		capsicum_trap_filters(true);
+	}
+	start_supervisor();
+	if (o->trace)
+		trace_child_ready();
+	grants_open(o);
+	if (getcwd(cwd, sizeof(cwd)) != NULL && sup_path_cwd(cwd) != 0)
+		fail(EXIT_TOOL, "cannot set the working directory: %s", strerror(errno));
+	if (sup_path_log(STDERR_FILENO, flags) != 0 && errno != EBADF)
+		fail(EXIT_TOOL, "cannot report refusals: %s", strerror(errno));
+	if (o->stdio_limit && caph_limit_stdio() != 0)
+		fail(EXIT_TOOL, "cannot limit stdin, stdout and stderr: %s", strerror(errno));
+	if (cap_enter() != 0)
+		fail(EXIT_TOOL, "cannot enter capability mode: %s", strerror(errno));
+	fexecve(o->prog, o->argv, environ);
+	/* Confined already: nothing left to do but say why. */
+	if (errno == ENOEXEC || errno == ECAPMODE || errno == ENOTCAPABLE)
+		fail(EXIT_NOEXEC,
+		     "%s: cannot run in capability mode: only native ELF programs run there "
+		     "(no scripts): %s",
+		     o->found, strerror(errno));
+	fail(EXIT_NOEXEC, "%s: %s", o->found, strerror(errno));
+}

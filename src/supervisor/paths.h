@@ -1,0 +1,100 @@
+/*
+ * Global names for a confined program that was never written for
+ * Capsicum: the path table of the capsicum(1) command (brief section 6).
+ *
+ * A supervisor started in SUP_PATHS mode routes every lookup from the
+ * current directory, and the old path calls (open, stat, access, ...), to
+ * itself.  In capability mode it answers them as lookups beneath the
+ * caller's own descriptors: the table maps absolute prefixes to descriptor
+ * numbers, an absolute path resolves beneath the entry with the longest
+ * prefix, a relative one is first taken beneath the working directory the
+ * table names.  The rest is an ordinary lookup beneath a directory
+ * capability (lookup.c), with that descriptor's rights.  The table names
+ * the caller's descriptors, so it translates names and grants nothing: a
+ * program could make the same calls with openat() on the numbers.  It is
+ * written only by processes outside capability mode.
+ *
+ * Symbolic links met on the way that leave their entry (an absolute
+ * target, or ".." out of it) are followed through the table again; no
+ * link is followed outside every entry.  Refusals can be reported, one
+ * line each, and outside capability mode every path used can be recorded
+ * for capsicum --learn.
+ */
+#ifndef CAPSICUM_SUPERVISOR_PATHS_H
+#define CAPSICUM_SUPERVISOR_PATHS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/seccomp.h>
+
+#include "../internal.h"
+#include "serve.h"
+#include "target.h"
+
+CAPSICUM_HIDDEN void paths_enable(void);
+CAPSICUM_HIDDEN bool paths_enabled(void);
+
+/* CTL_PATH_ADD, CTL_PATH_CWD, CTL_PATH_LOG (ctl.h). */
+CAPSICUM_HIDDEN void serve_path_ctl(struct target *t, const struct seccomp_data *d,
+                                    struct reply *r);
+
+/* What a translated name came to. */
+struct named {
+	char shown[PATH_MAX]; /* the absolute, normalised name, for messages */
+	int entry;            /* the table entry, or -1 */
+	bool whole;           /* the name is the entry's own descriptor */
+	bool ancestor;        /* the name is a directory above an entry (no descriptor) */
+};
+
+/*
+ * Translate path, a name the caller gave from its current directory in
+ * capability mode: on success path is rewritten to the rest beneath the
+ * caller's descriptor *fd ("" with n->whole for the descriptor itself).
+ * follow: whether the call follows a symbolic link in the last component.
+ * 0 (with n->ancestor and *fd -1 for a directory above an entry, whose
+ * attributes alone may be read), or -ENOENT when no entry covers the
+ * name, another -errno.
+ */
+CAPSICUM_HIDDEN int paths_resolve(struct target *t, char *path, bool follow, int *fd,
+                                  struct named *n);
+
+/*
+ * Report a refusal of call nr on name n (err: ECAPMODE, ENOTCAPABLE),
+ * missing the rights missing (0 if none was checked); entry_op: the call
+ * creates, removes or renames the name, so the directory holding it is
+ * what a grant must cover.
+ */
+CAPSICUM_HIDDEN void paths_refused(int nr, const struct named *n, int err, uint64_t missing,
+                                   bool entry_op);
+
+/* Report a capability failure of another kind under capsicum --trace. */
+CAPSICUM_HIDDEN void paths_traced(struct target *t, const struct seccomp_data *d, int err);
+
+/*
+ * Record a path the caller uses outside capability mode (capsicum --learn):
+ * slot is the directory argument's index (dirfd), path what the caller
+ * named, need the grant it takes (paths_grant_of).
+ */
+CAPSICUM_HIDDEN bool paths_learning(void);
+/* The grant of capsicum(1) that holds right: 'r', 'w', 'c' or 'e' (--exec). */
+CAPSICUM_HIDDEN char paths_grant_of(uint64_t right);
+CAPSICUM_HIDDEN void paths_learn(struct target *t, int dirfd, const char *path, char need);
+
+/*
+ * The old calls that name a path from the current directory (open, stat,
+ * access, ...): d as the equivalent *at call, in out.  NULL if d is none.
+ */
+CAPSICUM_HIDDEN const struct seccomp_data *paths_legacy(const struct seccomp_data *d,
+                                                        struct seccomp_data *out);
+
+/*
+ * getcwd(2) in capability mode: the working directory the table names
+ * (where relative names resolve), or ECAPMODE without one.
+ */
+CAPSICUM_HIDDEN void paths_getcwd(struct target *t, const struct seccomp_data *d, struct reply *r);
+
+/* The name of system call nr, for messages. */
+CAPSICUM_HIDDEN const char *paths_call_name(int nr);
+
+#endif
