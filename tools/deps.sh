@@ -25,7 +25,7 @@ need_pkgs() {
 }
 
 BUILD_PKGS="gcc make cmake pkg-config libc6-dev"
-TEST_PKGS="check libsubunit-dev clang libclang-rt-14-dev util-linux"
+TEST_PKGS="check libsubunit-dev clang libclang-rt-14-dev util-linux python3"
 
 # Removes build tree $1 when it was configured from a source tree other than
 # $2: CMake refuses to reuse it, and CI clones into a new path each time.

@@ -282,13 +282,25 @@ static const struct open_right {
     {O_PATH | O_DSYNC, O_DSYNC, CAP_FSYNC}, /* O_SYNC includes it */
 };
 
+/* How much a grant holding the right gives (paths_grant_of): reports name the largest lacking. */
+static int rank(uint64_t right)
+{
+	return (int)(strchr("rewc", paths_grant_of(right)) - "rewc");
+}
+
 static bool may_open(struct job *j, uint64_t flags)
 {
+	uint64_t missing = 0;
+
 	for (size_t i = 0; i < ARRAY_SIZE(open_rights); i++)
 		if ((flags & open_rights[i].mask) == open_rights[i].value &&
-		    !need(j, 0, open_rights[i].right))
-			return false;
-	return true;
+		    !has(&j->dir[0].rec, open_rights[i].right) &&
+		    (missing == 0 || rank(open_rights[i].right) > rank(missing)))
+			missing = open_rights[i].right;
+	if (missing == 0)
+		return true;
+	need(j, 0, missing);
+	return false;
 }
 
 /* The right that matters most for an open with these flags, for reports. */
@@ -828,8 +840,10 @@ static void learn(struct job *j, const struct route *route)
 	for (int i = 0; i < 2 && route->dirfd[i] != NO_ARG; i++) {
 		char path[PATH_MAX];
 
+		/* "" (AT_EMPTY_PATH) is the descriptor itself: no name */
 		if (j->d->args[route->dirfd[i] + 1] == 0 ||
-		    target_read_path(j->t, j->d->args[route->dirfd[i] + 1], path) != 0)
+		    target_read_path(j->t, j->d->args[route->dirfd[i] + 1], path) != 0 ||
+		    path[0] == '\0')
 			continue;
 		paths_learn(j->t, arg_int(j->d, route->dirfd[i]), path,
 		            paths_grant_of(j->call ? call_need(j, i) : CAP_READ));
@@ -837,14 +851,15 @@ static void learn(struct job *j, const struct route *route)
 }
 
 /* Refusals of global names, one line each where the table says so (paths.h). */
-static void report(struct job *j, int res)
+static void report(struct job *j, int res, struct reply *r)
 {
 	int i = j->bad;
 
 	if ((res == -ENOTCAPABLE || res == -ECAPMODE || (res == -ENOENT && j->name[i].entry < 0)) &&
 	    j->named[i])
-		paths_refused(j->shown_nr, &j->name[i], -res,
-		              j->missing ? j->missing : call_need(j, i), i == 1 || entry_op(j));
+		r->refused =
+		    paths_refused(j->shown_nr, &j->name[i], -res,
+		                  j->missing ? j->missing : call_need(j, i), i == 1 || entry_op(j));
 }
 
 /* A directory above a grant (paths.h): its attributes may be read, nothing else. */
@@ -941,7 +956,7 @@ void lookup_as(struct target *t, const struct seccomp_data *d, int shown_nr, str
 		}
 	}
 	if (res < 0 && t->capmode)
-		report(&j, res);
+		report(&j, res, r);
 	release(&j);
 	if (res < 0)
 		r->error = -res;

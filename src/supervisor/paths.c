@@ -457,6 +457,11 @@ static const char *right_name(uint64_t missing)
 	return "a right";
 }
 
+static bool in_proc(const char *name)
+{
+	return strncmp(name, "/proc", 5) == 0 && (name[5] == '/' || name[5] == '\0');
+}
+
 static bool exists(const char *name)
 {
 	struct stat st;
@@ -464,21 +469,28 @@ static bool exists(const char *name)
 	return lstat(name, &st) == 0 || errno != ENOENT;
 }
 
-void paths_refused(int nr, const struct named *n, int err, uint64_t missing, bool entry_op)
+bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, bool entry_op)
 {
 	char line[3 * PATH_MAX], dir[PATH_MAX];
 	const char *call = paths_call_name(nr), *where = n->shown;
+	bool violation;
 	int len;
 
-	if (!(log_flags & (PATH_LOG_REFUSALS | PATH_LOG_TRACE)))
-		return;
 	/*
 	 * A name no grant covers that does not exist either (the loader's
 	 * /etc/ld.so.preload, a configuration file looked for) needs no grant:
-	 * reported under --trace only.  The program learns nothing from this.
+	 * no violation, reported under --trace only.  The program learns
+	 * nothing from this: it gets ENOENT either way.
 	 */
-	if (!(log_flags & PATH_LOG_TRACE) && n->entry < 0 && !entry_op && !exists(n->shown))
-		return;
+	violation = !(err == ENOENT && n->entry < 0 && !entry_op && !exists(n->shown));
+	/*
+	 * Nor is a name in /proc, which no grant can allow (the C library and
+	 * libselinux look there at every start): reported under --trace only.
+	 */
+	if (in_proc(n->shown))
+		violation = false;
+	if (!(log_flags & PATH_LOG_TRACE) && !(violation && (log_flags & PATH_LOG_REFUSALS)))
+		return violation;
 	if (entry_op) {
 		char *slash;
 
@@ -491,7 +503,7 @@ void paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 		where = dir;
 	}
 	pthread_rwlock_rdlock(&lock);
-	if (strncmp(n->shown, "/proc", 5) == 0 && (n->shown[5] == '/' || n->shown[5] == '\0'))
+	if (in_proc(n->shown))
 		len = snprintf(line, sizeof(line),
 		               "capsicum: refused %s(\"%s\"): /proc is never served in capability "
 		               "mode\n",
@@ -510,6 +522,7 @@ void paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 		             option_for(missing), n->whole ? n->shown : entries[n->entry].prefix);
 	pthread_rwlock_unlock(&lock);
 	log_line(line, len < (int)sizeof(line) ? len : (int)sizeof(line) - 1);
+	return violation;
 }
 
 void paths_traced(struct target *t, const struct seccomp_data *d, int err)

@@ -60,12 +60,13 @@ CAPSICUM_HIDDEN int paths_resolve(struct target *t, char *path, bool follow, int
                                   struct named *n);
 
 /*
- * Report a refusal of call nr on name n (err: ECAPMODE, ENOTCAPABLE),
- * missing the rights missing (0 if none was checked); entry_op: the call
- * creates, removes or renames the name, so the directory holding it is
- * what a grant must cover.
+ * Report a refusal of call nr on name n (err: ECAPMODE, ENOTCAPABLE, or
+ * ENOENT for a name no grant covers), missing the right missing (0 if
+ * none was checked); entry_op: the call creates, removes or renames the
+ * name, so the directory holding it is what a grant must cover.  Whether
+ * it is a violation: a name nothing covers that does not exist is none.
  */
-CAPSICUM_HIDDEN void paths_refused(int nr, const struct named *n, int err, uint64_t missing,
+CAPSICUM_HIDDEN bool paths_refused(int nr, const struct named *n, int err, uint64_t missing,
                                    bool entry_op);
 
 /* Report a capability failure of another kind under capsicum --trace. */

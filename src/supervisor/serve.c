@@ -156,11 +156,12 @@ static bool trap_refusals;
  * (lookups report their own, with names), and trapped where asked.  The
  * thread is still waiting for the answer, so its ID is still its own.
  */
-static void refused(struct target *t, const struct seccomp_data *d, int kind, int error)
+static void refused(struct target *t, const struct seccomp_data *d, int kind, const struct reply *r)
 {
 	pid_t tgid, ppid;
+	int error = r->error;
 
-	if (error != ENOTCAPABLE && error != ECAPMODE)
+	if (error != ENOTCAPABLE && error != ECAPMODE && !r->refused)
 		return;
 	if (kind != RK_LOOKUP && kind != RK_PATHS)
 		paths_traced(t, d, error);
@@ -288,7 +289,7 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 			break;
 		}
 		if (!r.done && !r.cont)
-			refused(&t, &req->data, kind, r.error);
+			refused(&t, &req->data, kind, &r);
 		target_release(&t);
 	}
 	if (r.done)

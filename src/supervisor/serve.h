@@ -12,6 +12,7 @@
 struct reply {
 	bool done; /* answered already */
 	bool cont; /* let the kernel run the call: decided on registers only */
+	bool refused; /* a refusal of capsicum(1)'s (paths.h), whatever the error */
 	int64_t val;
 	int error; /* positive errno, or 0 */
 };

@@ -1,0 +1,67 @@
+/*
+ * Run by the capsicum(1) tests under the command: a static program (so
+ * the command's handling of static binaries is what is tested) that knows
+ * nothing of libcapsicum and probes from inside, with raw system calls:
+ *
+ *	cat FILE     print FILE, or "errno N" if it cannot be opened
+ *	capmode      "capmode=1" if the capability-mode filter answers
+ *	netlink      "errno N" of socket(AF_NETLINK, ...), a call capability mode forbids
+ *	write0       "errno N" of a write to standard input
+ *	fd N         "open" or "closed": descriptor N
+ *	cwd          the working directory getcwd(2) reports
+ *	exit N       exit with status N
+ *	kill         end by SIGTERM
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/socket.h>
+
+#define CAPMODE_ANSWER 1999 /* src/capmode/policy.h */
+
+static int cat(const char *name)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, name, O_RDONLY);
+
+	if (fd < 0) {
+		printf("errno %d\n", errno);
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	return n < 0;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	char cwd[4096];
+
+	if (strcmp(cmd, "cat") == 0 && argc > 2)
+		return cat(argv[2]);
+	if (strcmp(cmd, "capmode") == 0)
+		printf("capmode=%d\n", syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER);
+	else if (strcmp(cmd, "netlink") == 0)
+		printf("errno %d\n", syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 0) < 0 ? errno : 0);
+	else if (strcmp(cmd, "write0") == 0)
+		printf("errno %d\n", syscall(SYS_write, 0, "x", 1) < 0 ? errno : 0);
+	else if (strcmp(cmd, "fd") == 0 && argc > 2)
+		printf("%s\n", fcntl(atoi(argv[2]), F_GETFD) < 0 ? "closed" : "open");
+	else if (strcmp(cmd, "cwd") == 0)
+		printf("%s\n", syscall(SYS_getcwd, cwd, sizeof(cwd)) < 0 ? strerror(errno) : cwd);
+	else if (strcmp(cmd, "exit") == 0 && argc > 2)
+		return atoi(argv[2]);
+	else if (strcmp(cmd, "kill") == 0)
+		raise(SIGTERM);
+	else
+		return 2;
+	return 0;
+}

@@ -1,0 +1,570 @@
+/*
+ * capsicum(1): real programs from Debian (coreutils, grep, sed, python3)
+ * and a static probe of our own, run under the command as a user would.
+ * What is granted works; anything else fails with the documented line
+ * on standard error; the program's exit status passes through; the tool's
+ * own errors have their own statuses; --learn's output, fed back, runs
+ * the program.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include <sys/capsicum.h>
+
+#include "harness.h"
+
+struct result {
+	int status;
+	char out[16384], err[16384];
+};
+
+static char dir[64];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/capsicum-cmd.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* the caller's PATH may hold directories an unprivileged user cannot search (EACCES) */
+	setenv("PATH", "/usr/bin:/bin", 1);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void teardown(void)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* dir/name, in a static buffer of its own (up to 8 at once). */
+static const char *at(const char *name)
+{
+	static char bufs[8][256];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", dir, name);
+	return b;
+}
+
+static void put(const char *name, const char *text)
+{
+	FILE *f = fopen(at(name), "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Run argv (argv[0] a path) in directory cwd with stdin from /dev/null. */
+static void run_argv(const char *cwd, char *const argv[], struct result *r)
+{
+	char outp[256], errp[256];
+	pid_t pid;
+
+	snprintf(outp, sizeof(outp), "%s/.out", dir);
+	snprintf(errp, sizeof(errp), "%s/.err", dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int err = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(err, 2) < 0 || chdir(cwd) != 0)
+			_exit(99);
+		execv(argv[0], argv);
+		_exit(98);
+	}
+	ck_assert_int_eq(waitpid(pid, &r->status, 0), pid);
+	slurp(outp, r->out, sizeof(r->out));
+	slurp(errp, r->err, sizeof(r->err));
+	unlink(outp);
+	unlink(errp);
+}
+
+/* Run the command with the arguments that follow (NULL-terminated), in dir. */
+static void run(struct result *r, ...)
+{
+	char *argv[64];
+	int n = 0;
+	va_list ap;
+
+	argv[n++] = CAPSICUM_CMD;
+	va_start(ap, r);
+	while ((argv[n] = va_arg(ap, char *)) != NULL)
+		ck_assert_int_lt(++n, 63);
+	va_end(ap);
+	run_argv(dir, argv, r);
+}
+
+static int exit_status(const struct result *r)
+{
+	ck_assert_msg(WIFEXITED(r->status), "ended by signal %d; stderr: %s",
+	              WIFSIGNALED(r->status) ? WTERMSIG(r->status) : 0, r->err);
+	return WEXITSTATUS(r->status);
+}
+
+#define ck_assert_has(hay, needle)                                                                 \
+	ck_assert_msg(strstr(hay, needle) != NULL, "wanted \"%s\" in:\n%s", needle, hay)
+#define ck_assert_lacks(hay, needle)                                                               \
+	ck_assert_msg(strstr(hay, needle) == NULL, "did not want \"%s\" in:\n%s", needle, hay)
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* --- Granted work succeeds. --- */
+
+START_TEST(cat_reads_a_granted_file)
+{
+	struct result r;
+
+	put("a", "alpha\n");
+	run(&r, "run", "--read", at("a"), "--", "/bin/cat", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "alpha\n");
+	ck_assert_str_eq(r.err, "");
+}
+END_TEST
+
+START_TEST(a_name_no_grant_covers_is_refused_with_one_line)
+{
+	struct result r;
+	char want[512];
+
+	put("a", "alpha\n");
+	put("secret", "s3cret\n");
+	run(&r, "--read", at("a"), "--", "/bin/cat", at("secret"), NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_str_eq(r.out, "");
+	snprintf(want, sizeof(want),
+	         "capsicum: refused openat(\"%s\"): no grant covers it (to allow: --read %s)\n",
+	         at("secret"), at("secret"));
+	ck_assert_has(r.err, want);
+	/* For the program the name does not exist. */
+	ck_assert_has(r.err, "No such file or directory");
+	ck_assert_lacks(r.out, "s3cret");
+}
+END_TEST
+
+START_TEST(a_missing_right_names_the_grant_that_would_allow_it)
+{
+	struct result r;
+	char want[512];
+
+	put("a", "alpha\n");
+	run(&r, "--read", dir, "--", "/bin/cp", at("a"), at("b"), NULL);
+	ck_assert_int_ne(exit_status(&r), 0);
+	snprintf(want, sizeof(want),
+	         "capsicum: refused openat(\"%s\"): %s is granted without CAP_CREATE (to allow: "
+	         "--create %s)\n",
+	         at("b"), dir, dir);
+	ck_assert_has(r.err, want);
+	ck_assert(!exists(at("b")));
+
+	run(&r, "--create", dir, "--", "/bin/cp", at("a"), at("b"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(exists(at("b")));
+}
+END_TEST
+
+START_TEST(write_grant_writes_but_does_not_remove)
+{
+	struct result r;
+	char want[512];
+
+	put("a", "alpha\n");
+	run(&r, "--write", dir, "--", "/bin/rm", at("a"), NULL);
+	ck_assert_int_ne(exit_status(&r), 0);
+	snprintf(want, sizeof(want),
+	         "capsicum: refused unlinkat(\"%s\"): %s is granted without CAP_UNLINKAT (to "
+	         "allow: --create %s)\n",
+	         at("a"), dir, dir);
+	ck_assert_has(r.err, want);
+	ck_assert(exists(at("a")));
+	/* truncate(1) opens the existing file for writing: a --write grant allows it */
+	run(&r, "--write", dir, "--", "/usr/bin/truncate", "-c", "-s", "2", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	slurp(at("a"), r.out, sizeof(r.out));
+	ck_assert_str_eq(r.out, "al");
+	run(&r, "--create", dir, "--", "/bin/rm", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert(!exists(at("a")));
+}
+END_TEST
+
+START_TEST(relative_names_resolve_from_the_working_directory)
+{
+	struct result r;
+
+	put("a", "alpha\n");
+	run(&r, "--read", ".", "--", "/bin/cat", "a", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "alpha\n");
+	run(&r, "--read", ".", "--", CMD_PROBE, "cwd", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_has(r.out, dir);
+}
+END_TEST
+
+START_TEST(grep_and_sed_work_on_granted_files)
+{
+	struct result r;
+
+	put("a", "one\ntwo\nthree\n");
+	run(&r, "--read", at("a"), "--", "/bin/grep", "-c", "t", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "2\n");
+	run(&r, "--read", dir, "--", "/bin/sed", "-n", "s/two/2/p", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "2\n");
+	/* grep's own status passes through: no match is 1 */
+	run(&r, "--read", at("a"), "--", "/bin/grep", "four", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+}
+END_TEST
+
+START_TEST(ls_lists_a_granted_directory)
+{
+	struct result r;
+
+	put("a", "");
+	put("b", "");
+	run(&r, "--read", dir, "--", "/bin/ls", dir, NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "a\nb\n");
+	/* the directory above the grant may be looked at, not listed */
+	run(&r, "--read", dir, "--", "/bin/ls", "/tmp", NULL);
+	ck_assert_int_ne(exit_status(&r), 0);
+	ck_assert_lacks(r.out, strrchr(dir, '/') + 1);
+}
+END_TEST
+
+START_TEST(python3_runs_confined)
+{
+	struct result r;
+	char code[512];
+
+	put("a", "alpha\n");
+	snprintf(code, sizeof(code), "print(open('%s').read().upper(), end='')", at("a"));
+	run(&r, "--read", at("a"), "--", "/usr/bin/python3", "-c", code, NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "ALPHA\n");
+	snprintf(code, sizeof(code), "open('%s', 'w')", at("new"));
+	run(&r, "--read", dir, "--", "/usr/bin/python3", "-c", code, NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_has(r.err, "without CAP_CREATE");
+	ck_assert(!exists(at("new")));
+}
+END_TEST
+
+START_TEST(links_are_followed_through_the_grants_only)
+{
+	struct result r;
+	char want[512];
+
+	ck_assert_int_eq(mkdir(at("d1"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("d2"), 0755), 0);
+	put("d2/t", "target\n");
+	put("secret", "s3cret\n");
+	ck_assert_int_eq(symlink(at("d2/t"), at("d1/in")), 0);    /* to another grant */
+	ck_assert_int_eq(symlink(at("secret"), at("d1/out")), 0); /* outside every grant */
+	ck_assert_int_eq(symlink("../secret", at("d1/up")), 0);   /* relative, climbing out */
+	run(&r, "--read", at("d1"), "--read", at("d2"), "--", "/bin/cat", at("d1/in"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "target\n");
+	run(&r, "--read", at("d1"), "--read", at("d2"), "--", "/bin/cat", at("d1/out"), NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	snprintf(want, sizeof(want), "refused openat(\"%s\"): no grant covers it", at("secret"));
+	ck_assert_has(r.err, want);
+	run(&r, "--read", at("d1"), "--", "/bin/cat", at("d1/up"), NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_lacks(r.out, "s3cret");
+	/* ".." out of a grant is a name outside it */
+	snprintf(want, sizeof(want), "%s/../secret", at("d1"));
+	run(&r, "--read", at("d1"), "--", "/bin/cat", want, NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_lacks(r.out, "s3cret");
+}
+END_TEST
+
+/* --- The static probe: confined from its first instruction. --- */
+
+START_TEST(a_static_program_is_confined_from_its_first_instruction)
+{
+	struct result r;
+	char want[64];
+
+	run(&r, "--", CMD_PROBE, "capmode", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "capmode=1\n");
+	run(&r, "--", CMD_PROBE, "netlink", NULL);
+	snprintf(want, sizeof(want), "errno %d\n", ECAPMODE);
+	ck_assert_str_eq(r.out, want);
+	put("a", "alpha\n");
+	run(&r, "--read", at("a"), "--", CMD_PROBE, "cat", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "alpha\n");
+	run(&r, "--", CMD_PROBE, "cat", "/etc/passwd", NULL);
+	snprintf(want, sizeof(want), "errno %d\n", ENOENT);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_has(r.err, "refused openat(\"/etc/passwd\"): no grant covers it");
+}
+END_TEST
+
+START_TEST(stdio_is_limited_unless_inherited)
+{
+	struct result r;
+	char want[64];
+
+	run(&r, "--", CMD_PROBE, "write0", NULL);
+	snprintf(want, sizeof(want), "errno %d\n", ENOTCAPABLE);
+	ck_assert_str_eq(r.out, want);
+	/* /dev/null opened for reading: the kernel's own answer */
+	run(&r, "--stdio=inherit", "--", CMD_PROBE, "write0", NULL);
+	snprintf(want, sizeof(want), "errno %d\n", EBADF);
+	ck_assert_str_eq(r.out, want);
+}
+END_TEST
+
+START_TEST(inherited_descriptors_are_closed)
+{
+	struct result r;
+	char *argv[] = {CAPSICUM_CMD, "--", CMD_PROBE, "fd", "200", NULL};
+	int fd = open("/etc/hostname", O_RDONLY);
+
+	/* above the grants' descriptors */
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 200), 200);
+	run_argv(dir, argv, &r);
+	ck_assert_str_eq(r.out, "closed\n");
+}
+END_TEST
+
+START_TEST(exit_status_passes_through)
+{
+	struct result r;
+
+	run(&r, "--", CMD_PROBE, "exit", "7", NULL);
+	ck_assert_int_eq(exit_status(&r), 7);
+	run(&r, "--", "/bin/false", NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	run(&r, "--", CMD_PROBE, "kill", NULL);
+	ck_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGTERM);
+}
+END_TEST
+
+/* --- The tool's own errors. --- */
+
+START_TEST(bad_usage_has_its_own_status_and_message)
+{
+	struct result r;
+
+	run(&r, "--bogus", "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "unrecognized option");
+	run(&r, NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "capsicum: no program to run");
+	run(&r, "--read", at("nonexistent"), "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "No such file or directory");
+	run(&r, "--trace", "--trap", "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "conflict");
+	run(&r, "--learn", "--read", dir, "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	run(&r, "--stdio=maybe", "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	run(&r, "--env", "NOEQUALS", "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	/* a grant beneath another cannot take rights away */
+	ck_assert_int_eq(mkdir(at("sub"), 0755), 0);
+	run(&r, "--create", dir, "--read", at("sub"), "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "cannot take rights away");
+	run(&r, "--help", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_has(r.out, "usage: capsicum");
+}
+END_TEST
+
+START_TEST(a_program_that_cannot_run_has_its_own_status)
+{
+	struct result r;
+
+	run(&r, "--", "no-such-program-here", NULL);
+	ck_assert_int_eq(exit_status(&r), 127);
+	put("script", "#!/bin/sh\necho hi\n");
+	ck_assert_int_eq(chmod(at("script"), 0755), 0);
+	run(&r, "--", at("script"), NULL);
+	ck_assert_int_eq(exit_status(&r), 126);
+	ck_assert_has(r.err, "cannot run in capability mode");
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+START_TEST(environment_options_apply_in_order)
+{
+	struct result r;
+
+	run(&r, "--clearenv", "--env", "A=1", "--env", "B=2", "--unsetenv", "A", "--",
+	    "/usr/bin/env", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "B=2\n");
+}
+END_TEST
+
+/* --- --learn. --- */
+
+static char suggested[4096];
+
+/* Run --learn, then the command line it suggests (kept in suggested): its status. */
+static int learn_then_run(struct result *r, char *const learn_argv[])
+{
+	char *line, *argv[64], *save = NULL;
+	int n = 0;
+
+	run_argv(dir, learn_argv, r);
+	line = strstr(r->err, "\ncapsicum run ");
+	ck_assert_msg(line != NULL, "no suggestion in:\n%s", r->err);
+	line++;
+	*strchr(line, '\n') = '\0';
+	snprintf(suggested, sizeof(suggested), "%s", line);
+	ck_assert_msg(strchr(line, '\'') == NULL, "quoting in the test's names: %s", line);
+	for (char *w = strtok_r(line, " ", &save); w && n < 63; w = strtok_r(NULL, " ", &save)) {
+		argv[n] = n == 0 ? CAPSICUM_CMD : w;
+		n++;
+	}
+	argv[n] = NULL;
+	run_argv(dir, argv, r);
+	return exit_status(r);
+}
+
+START_TEST(learn_prints_a_command_line_that_runs_the_program)
+{
+	struct result r;
+	char *cp[] = {CAPSICUM_CMD,    "--learn",           "--", "/bin/cp",
+	              strdup(at("a")), strdup(at("out/b")), NULL};
+	char *cat[] = {CAPSICUM_CMD, "--learn", "--", "/bin/cat", strdup(at("a")), NULL};
+	char want[256];
+
+	put("a", "alpha\n");
+	ck_assert_int_eq(mkdir(at("out"), 0755), 0);
+	ck_assert_int_eq(learn_then_run(&r, cat), 0);
+	ck_assert_str_eq(r.out, "alpha\n");
+	snprintf(want, sizeof(want), "capsicum run --read %s -- /bin/cat %s", at("a"), at("a"));
+	ck_assert_str_eq(suggested, want);
+	ck_assert_int_eq(learn_then_run(&r, cp), 0);
+	ck_assert(exists(at("out/b")));
+	ck_assert_str_eq(r.err, "");
+	/* no more than it used: the file it read, the directory it created in */
+	snprintf(want, sizeof(want), "capsicum run --read %s --create %s -- /bin/cp", at("a"),
+	         at("out"));
+	ck_assert_has(suggested, want);
+	/* once the file exists, cp only writes to it */
+	run_argv(dir, cp, &r);
+	snprintf(want, sizeof(want), "--write %s", at("out/b"));
+	ck_assert_has(r.err, want);
+}
+END_TEST
+
+/* --- --trace and --trap. --- */
+
+START_TEST(trace_reports_the_kernels_refusals_and_goes_on)
+{
+	struct result r;
+	char want[64];
+
+	run(&r, "--trace", "--", CMD_PROBE, "netlink", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	snprintf(want, sizeof(want), "errno %d\n", ECAPMODE);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_has(r.err, ": socket(0x10, 0x3, 0");
+	ck_assert_has(r.err, ") = ECAPMODE\n");
+	run(&r, "--trace", "--", CMD_PROBE, "write0", NULL);
+	snprintf(want, sizeof(want), "errno %d\n", ENOTCAPABLE);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_has(r.err, ": write(0, ");
+	ck_assert_has(r.err, ") = ENOTCAPABLE\n");
+}
+END_TEST
+
+START_TEST(trap_ends_the_program_at_its_first_failure)
+{
+	struct result r;
+
+	run(&r, "--trap", "--", CMD_PROBE, "netlink", NULL);
+	ck_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGSYS);
+	ck_assert_str_eq(r.out, "");
+	/* a refusal the supervisor makes traps too */
+	run(&r, "--trap", "--", CMD_PROBE, "cat", "/etc/passwd", NULL);
+	ck_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGSYS);
+	/* and a program that fails at nothing runs to its end */
+	run(&r, "--trap", "--", CMD_PROBE, "exit", "3", NULL);
+	ck_assert_int_eq(exit_status(&r), 3);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("command");
+	TCase *t = tcase_create("command");
+
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, cat_reads_a_granted_file);
+	tcase_add_test(t, a_name_no_grant_covers_is_refused_with_one_line);
+	tcase_add_test(t, a_missing_right_names_the_grant_that_would_allow_it);
+	tcase_add_test(t, write_grant_writes_but_does_not_remove);
+	tcase_add_test(t, relative_names_resolve_from_the_working_directory);
+	tcase_add_test(t, grep_and_sed_work_on_granted_files);
+	tcase_add_test(t, ls_lists_a_granted_directory);
+	tcase_add_test(t, python3_runs_confined);
+	tcase_add_test(t, links_are_followed_through_the_grants_only);
+	tcase_add_test(t, a_static_program_is_confined_from_its_first_instruction);
+	tcase_add_test(t, stdio_is_limited_unless_inherited);
+	tcase_add_test(t, inherited_descriptors_are_closed);
+	tcase_add_test(t, exit_status_passes_through);
+	tcase_add_test(t, bad_usage_has_its_own_status_and_message);
+	tcase_add_test(t, a_program_that_cannot_run_has_its_own_status);
+	tcase_add_test(t, environment_options_apply_in_order);
+	tcase_add_test(t, learn_prints_a_command_line_that_runs_the_program);
+	tcase_add_test(t, trace_reports_the_kernels_refusals_and_goes_on);
+	tcase_add_test(t, trap_ends_the_program_at_its_first_failure);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
