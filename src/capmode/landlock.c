@@ -32,6 +32,7 @@
 
 #include "../arch/arch.h"
 #include "../landlock_uapi.h"
+#include "../rights/state.h"
 #include "landlock.h"
 
 /* Executing is left out of the fence (above). */
@@ -82,7 +83,8 @@ static void allow_exec_sources(int ruleset)
 
 		if (*end != '\0' || end == e->d_name || fd == dirfd(d) || fd == ruleset)
 			continue;
-		if (syscall(SYS_fstat, (int)fd, &sb) != 0 || !executable((int)fd, &sb))
+		if (state_would_trap((int)fd, CAP_FSTAT) || syscall(SYS_fstat, (int)fd, &sb) != 0 ||
+		    !executable((int)fd, &sb))
 			continue;
 		pb.parent_fd = (int32_t)fd;
 		(void)syscall(NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0);

@@ -20,6 +20,7 @@
 
 #include <sys/capsicum.h>
 
+#include "../rights/state.h"
 #include "procdesc.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,7 +52,19 @@ void pd_forget(void)
 /* fstat without libcapsicum's own fstat, which asks this table. */
 static int raw_fstat(int fd, struct stat *sb)
 {
+	if (state_would_trap(fd, CAP_FSTAT))
+		return -ENOTCAPABLE;
 	return syscall(SYS_fstat, fd, sb) == 0 ? 0 : -errno;
+}
+
+/* getsockopt, where the descriptor's rights allow it without a trap. */
+static int sockopt(int fd, int name, void *val, socklen_t *len)
+{
+	if (state_would_trap(fd, CAP_GETSOCKOPT)) {
+		errno = ENOTCAPABLE;
+		return -1;
+	}
+	return getsockopt(fd, SOL_SOCKET, name, val, len);
 }
 
 /*
@@ -246,7 +259,7 @@ bool pd_verify(int fd, pid_t pid)
 	unsigned peer = 0;
 	int r;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0)
+	if (sockopt(fd, SO_PEERCRED, &cred, &len) != 0 || cred.pid <= 0)
 		return false;
 	r = peer_ino(fd, &peer);
 	if (r == -EPERM || r == -ENOENT)
@@ -271,11 +284,10 @@ bool pd_lookup(int fd, struct pd *out)
 	if (p)
 		return true;
 	/* Not made here: D carries its mark and the child's pid. */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &mark, &len) != 0 || mark != PD_MARK)
+	if (sockopt(fd, SO_PEEK_OFF, &mark, &len) != 0 || mark != PD_MARK)
 		return false;
 	len = sizeof(int);
-	if (getsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &pid, &len) != 0 || pid <= 0 ||
-	    !pd_verify(fd, pid))
+	if (sockopt(fd, SO_RCVLOWAT, &pid, &len) != 0 || pid <= 0 || !pd_verify(fd, pid))
 		return false;
 	*out = (struct pd){.fd = fd, .pid = pid, .pidfd = -1};
 	return true;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
+#include "../bpf/dispatch.h"
 #include "state.h"
 
 #define CHUNK_MASK ((1u << QUERY_ANSWER_BITS) - 1)
@@ -90,4 +91,11 @@ int state_load(int fd, struct fd_state *st)
 		st->ioctls[i] = (uint32_t)get_bits(ans, at, 3);
 	}
 	return 0;
+}
+
+bool state_would_trap(int fd, uint64_t right)
+{
+	struct fd_state st;
+
+	return capsicum_trapping() && state_load(fd, &st) == 0 && !state_has(&st, right);
 }

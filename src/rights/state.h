@@ -78,4 +78,11 @@ CAPSICUM_HIDDEN unsigned state_answers(const struct fd_state *st, uint16_t *ans,
  */
 CAPSICUM_HIDDEN int state_load(int fd, struct fd_state *st);
 
+/*
+ * Whether a call needing right on fd would be refused while failures trap
+ * (procctl.c): the library's own probes, which expect refusals, ask first
+ * and skip the call rather than raise SIGSYS.
+ */
+CAPSICUM_HIDDEN bool state_would_trap(int fd, uint64_t right);
+
 #endif

@@ -165,8 +165,13 @@ static void refused(struct target *t, const struct seccomp_data *d, int kind, co
 		return;
 	if (kind != RK_LOOKUP && kind != RK_PATHS)
 		paths_traced(t, d, error);
-	if (trap_refusals && target_family(t, &tgid, &ppid) == 0)
-		(void)syscall(SYS_tgkill, tgid, t->tid, SIGSYS);
+	if (trap_refusals && target_family(t, &tgid, &ppid) == 0) {
+		siginfo_t si = {.si_signo = SIGSYS, .si_code = SI_QUEUE};
+
+		si.si_errno = error ? error : ENOENT;
+		si.si_pid = getpid();
+		(void)syscall(SYS_rt_tgsigqueueinfo, tgid, t->tid, SIGSYS, &si);
+	}
 }
 
 void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
