@@ -14,7 +14,8 @@
  *	read of an existing name         --read NAME
  *	write to an existing name        --write NAME
  *	creating, removing, renaming     --create DIRECTORY-HOLDING-IT
- *	a name that did not exist        nothing (the confined run is refused)
+ *	a name that did not exist        nothing (confined, it does not exist either)
+ *	a name in /proc                  nothing, and a warning: never served
  *	beneath the system's defaults    nothing
  * and a grant beneath another that grants as much is dropped.
  */
@@ -124,7 +125,7 @@ static void record(const struct options *o, char *line)
 			*slash = '\0';
 		use(dir, G_CREATE);
 	} else if (there == '-') {
-		note(&absent, &nabsent, name);
+		return; /* confined, it is as absent: nothing to grant */
 	} else {
 		use(name, kind);
 	}
@@ -186,7 +187,8 @@ static void suggest(const struct options *o)
 	}
 	fputc('\n', stderr);
 	for (size_t i = 0; i < nabsent; i++)
-		fprintf(stderr, "capsicum: not granted (absent, or never served): %s\n", absent[i]);
+		fprintf(stderr, "capsicum: used, but never served in capability mode: %s\n",
+		        absent[i]);
 }
 
 _Noreturn void run_learning(struct options *o)
