@@ -15,6 +15,11 @@
 # are its options, CASPER_ONLY=1 runs casperbench alone (machine in
 # casper-machine.txt).
 #
+# The command (cmdbench: programs bare, under capsicum run, under
+# bubblewrap, which is installed from Debian for it) runs last;
+# CMD_ARGS (default "-r 10 -n 20") are its options, CMD_ONLY=1 runs it alone
+# (machine in cmd-machine.txt).
+#
 # BUILD_DIR (default /tmp/capsicum-bench-build) and CC are honoured.
 set -eu
 
@@ -26,11 +31,12 @@ out=$root/bench/results
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
 	-DCAPSICUM_TESTS=OFF -DCAPSICUM_BENCH=ON >/dev/null
-make -C "$build" capbench capmodebench procbench casperbench >/dev/null
+make -C "$build" capbench capmodebench procbench casperbench cmdbench capsicum_cmd >/dev/null
 mkdir -p "$out"
 machine=$out/machine.txt
 [ "${PROC_ONLY:-0}" = 1 ] && machine=$out/proc-machine.txt
 [ "${CASPER_ONLY:-0}" = 1 ] && machine=$out/casper-machine.txt
+[ "${CMD_ONLY:-0}" = 1 ] && machine=$out/cmd-machine.txt
 
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -56,8 +62,18 @@ casper() {
 	taskset -c 0 "$build/bench/casperbench" ${CASPER_ARGS:--r 15 -n 2000} \
 		-o "$out/casper-1cpu.tsv" | tee "$out/casper-1cpu.md"
 }
+command_bench() {
+	need_pkgs bubblewrap
+	# shellcheck disable=SC2086
+	"$build/bench/cmdbench" -c "$build/cmd/capsicum/capsicum" -b "$(command -v bwrap)" \
+		${CMD_ARGS:--r 10 -n 20} | tee "$out/cmd.md"
+}
 if [ "${CASPER_ONLY:-0}" = 1 ]; then
 	casper
+	exit 0
+fi
+if [ "${CMD_ONLY:-0}" = 1 ]; then
+	command_bench
 	exit 0
 fi
 if [ "${PROC_ONLY:-0}" = 1 ]; then
@@ -75,6 +91,7 @@ if [ "${CAPMODE_ONLY:-0}" != 1 ]; then
 	# shellcheck disable=SC2086
 	"$build/bench/procbench" ${PROC_ARGS:--r 15 -n 200} -o "$out/proc.tsv" | tee "$out/proc.md"
 	casper
+	command_bench
 fi
 
 if command -v gnuplot >/dev/null 2>&1; then

@@ -28,6 +28,7 @@ enum grant_kind {
 
 struct grant {
 	char *name;     /* absolute and normalised, as the user named it */
+	char *real;     /* its real path where that differs and is no grant's name, or NULL */
 	unsigned kinds; /* enum grant_kind */
 	bool system;    /* a default, not the user's */
 	cap_rights_t rights;
@@ -62,8 +63,10 @@ void grant_add(struct options *o, const char *path, unsigned kinds, bool system)
 void grant_system_defaults(struct options *o);
 /* Merge and check the grants: a grant beneath another cannot take rights away. */
 void grants_settle(struct options *o);
-/* Open every grant, limit it, and enter it into the supervisor's path table. */
+/* Open every grant (before the supervisor starts). */
 void grants_open(struct options *o);
+/* Limit every grant and enter it into the supervisor's path table. */
+void grants_install(struct options *o);
 /* Normalise name (made absolute from the current directory) into out (PATH_MAX). */
 bool path_normalise(const char *name, char *out);
 

@@ -22,6 +22,7 @@
 
 #include "../../src/lock.h"
 #include "../../src/supervisor/client.h"
+#include "../../src/rights/state.h"
 #include "../../src/supervisor/ctl.h"
 #include "capsicum.h"
 
@@ -210,12 +211,38 @@ void grants_settle(struct options *o)
 	}
 }
 
+/*
+ * A grant's descriptor, limited.  The program rarely uses it itself (the
+ * supervisor looks up beneath it): a limited copy on a slow number, whose
+ * calls the supervisor judges, saves a kernel filter per grant.  Where the
+ * slow range cannot be had, the descriptor is limited where it is.
+ */
+static int limit(int fd, const struct grant *g)
+{
+	struct fd_state st = {.rights = g->rights, .nioctls = 0};
+	int slow;
+
+	st.fcntls = cap_rights_is_set(&g->rights, CAP_FCNTL) ? CAP_FCNTL_ALL : 0;
+	if ((slow = sup_place(fd, &st)) >= 0) {
+		close(fd);
+		return slow;
+	}
+	if (cap_rights_limit(fd, &g->rights) != 0)
+		fail(EXIT_TOOL, "%s %s: cannot limit its descriptor: %s", grant_option(g->kinds),
+		     g->name, strerror(errno));
+	return fd;
+}
+
 static void enter(int fd, const char *name)
 {
 	if (sup_path_add(fd, name) != 0)
 		fail(EXIT_TOOL, "cannot enter %s into the path table: %s", name, strerror(errno));
 }
 
+/*
+ * Open every grant, and find its real name, before the supervisor starts:
+ * once it runs, each name the command looks up is a round trip.
+ */
 void grants_open(struct options *o)
 {
 	for (size_t i = 0; i < o->ngrants; i++) {
@@ -236,19 +263,29 @@ void grants_open(struct options *o)
 				fd = dir;
 			}
 		}
-		/* --all limits nothing: what is opened beneath is unrestricted too. */
-		if (!(g->kinds & G_ALL) && cap_rights_limit(fd, &g->rights) != 0)
-			fail(EXIT_TOOL, "%s %s: cannot limit its descriptor: %s",
-			     grant_option(g->kinds), g->name, strerror(errno));
 		g->fd = fd;
-		enter(fd, g->name);
+		g->real = NULL;
 		if (realpath(g->name, real) != NULL && strcmp(real, g->name) != 0) {
 			bool named = false;
 
 			for (size_t j = 0; j < o->ngrants; j++)
 				named |= strcmp(o->grants[j].name, real) == 0;
-			if (!named)
-				enter(fd, real);
+			if (!named && (g->real = strdup(real)) == NULL)
+				fail(EXIT_TOOL, "out of memory");
 		}
+	}
+}
+
+void grants_install(struct options *o)
+{
+	for (size_t i = 0; i < o->ngrants; i++) {
+		struct grant *g = &o->grants[i];
+
+		/* --all limits nothing: what is opened beneath is unrestricted too. */
+		if (!(g->kinds & G_ALL))
+			g->fd = limit(g->fd, g);
+		enter(g->fd, g->name);
+		if (g->real != NULL)
+			enter(g->fd, g->real);
 	}
 }

@@ -27,6 +27,7 @@
 
 #include "../../src/bpf/dispatch.h"
 #include "../../src/lock.h"
+#include "../../src/rights/state.h"
 #include "../../src/supervisor/client.h"
 #include "../../src/supervisor/ctl.h"
 #include "capsicum.h"
@@ -83,6 +84,24 @@ static void start_supervisor(void)
 		                "processes are left)");
 }
 
+/*
+ * stdin, stdout and stderr as caph_limit_stdio(3) leaves them, one filter
+ * each: what caph_limit_stream() does in three calls.
+ */
+static void limit_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct fd_state st = {.fcntls = caph_stream_fcntls};
+
+		caph_stream_rights(&st.rights, fd == 0 ? CAPH_READ : CAPH_WRITE);
+		st.nioctls = (int)ARRAY_SIZE_(caph_stream_cmds);
+		for (int i = 0; i < st.nioctls; i++)
+			st.ioctls[i] = (uint32_t)caph_stream_cmds[i];
+		if (rights_limit_state(fd, &st) != 0 && errno != EBADF)
+			fail(EXIT_TOOL, "cannot limit descriptor %d: %s", fd, strerror(errno));
+	}
+}
+
 _Noreturn void run_confined(struct options *o)
 {
 	char cwd[PATH_MAX];
@@ -108,16 +127,19 @@ _Noreturn void run_confined(struct options *o)
 	} else if (o->trace) {
 		capsicum_trap_filters(true);
 	}
+	grants_open(o);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		cwd[0] = '\0';
 	start_supervisor();
 	if (o->trace)
 		trace_child_ready();
-	grants_open(o);
-	if (getcwd(cwd, sizeof(cwd)) != NULL && sup_path_cwd(cwd) != 0)
+	grants_install(o);
+	if (*cwd && sup_path_cwd(cwd) != 0)
 		fail(EXIT_TOOL, "cannot set the working directory: %s", strerror(errno));
 	if (sup_path_log(STDERR_FILENO, flags) != 0 && errno != EBADF)
 		fail(EXIT_TOOL, "cannot report refusals: %s", strerror(errno));
-	if (o->stdio_limit && caph_limit_stdio() != 0)
-		fail(EXIT_TOOL, "cannot limit stdin, stdout and stderr: %s", strerror(errno));
+	if (o->stdio_limit)
+		limit_stdio();
 	if (cap_enter() != 0)
 		fail(EXIT_TOOL, "cannot enter capability mode: %s", strerror(errno));
 	fexecve(o->prog, o->argv, environ);

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -239,6 +240,47 @@ struct call {
 
 enum arg_status { ARG_FREE, ARG_ALWAYS, ARG_COND };
 
+/*
+ * The rights table's rows by call number, in table order within a call:
+ * a filter asks about each call, and scanning the whole table for each
+ * made compiling cost more than installing.
+ */
+static unsigned by_nr[FD_RULES_MAX];
+static pthread_once_t by_nr_once = PTHREAD_ONCE_INIT;
+
+static void sort_by_nr(void)
+{
+	for (unsigned i = 0; i < fd_rules_count; i++) {
+		unsigned j = i;
+
+		while (j > 0 && fd_rules[by_nr[j - 1]].nr > fd_rules[i].nr) {
+			by_nr[j] = by_nr[j - 1];
+			j--;
+		}
+		by_nr[j] = i;
+	}
+}
+
+/* The rows of call nr: by_nr[*lo, *hi). */
+static void rows_of(int nr, unsigned *lo, unsigned *hi)
+{
+	unsigned a = 0, b = fd_rules_count;
+
+	pthread_once(&by_nr_once, sort_by_nr);
+	while (a < b) {
+		unsigned m = a + (b - a) / 2;
+
+		if (fd_rules[by_nr[m]].nr < nr)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	while (a < fd_rules_count && fd_rules[by_nr[a]].nr == nr)
+		a++;
+	*hi = a;
+}
+
 static bool fails(const struct compiler *c, const struct fd_rule *r, int nr, unsigned arg)
 {
 	if ((r->need == RIGHT_LOOKUP || r->need == RIGHT_COPY) && c->supervised)
@@ -262,16 +304,19 @@ static bool complementary(const struct fd_rule *x, const struct fd_rule *y)
 static enum arg_status arg_status(const struct compiler *c, int nr, unsigned arg)
 {
 	enum arg_status st = ARG_FREE;
+	unsigned lo, hi;
 
-	for (unsigned i = 0; i < fd_rules_count; i++) {
-		const struct fd_rule *r = &fd_rules[i];
+	rows_of(nr, &lo, &hi);
+	for (unsigned i = lo; i < hi; i++) {
+		const struct fd_rule *r = &fd_rules[by_nr[i]];
 
 		if (!fails(c, r, nr, arg))
 			continue;
 		if (r->cond == WHEN_ALWAYS)
 			return ARG_ALWAYS;
-		for (unsigned j = 0; j < fd_rules_count; j++)
-			if (fails(c, &fd_rules[j], nr, arg) && complementary(r, &fd_rules[j]))
+		for (unsigned j = lo; j < hi; j++)
+			if (fails(c, &fd_rules[by_nr[j]], nr, arg) &&
+			    complementary(r, &fd_rules[by_nr[j]]))
 				return ARG_ALWAYS;
 		st = ARG_COND;
 	}
@@ -404,11 +449,12 @@ static void emit_proc_rules(const struct compiler *c, int nr)
 static void emit_cond_rules(struct compiler *c, int nr, unsigned arg, int next)
 {
 	const struct fd_rule *run[FD_RULES_MAX];
-	unsigned n = 0;
+	unsigned n = 0, lo, hi;
 
-	for (unsigned i = 0; i < fd_rules_count; i++)
-		if (fails(c, &fd_rules[i], nr, arg))
-			run[n++] = &fd_rules[i];
+	rows_of(nr, &lo, &hi);
+	for (unsigned i = lo; i < hi; i++)
+		if (fails(c, &fd_rules[by_nr[i]], nr, arg))
+			run[n++] = &fd_rules[by_nr[i]];
 	match_fd_far(c, arg, next);
 	for (unsigned i = 0; i < n;) {
 		unsigned j = i + 1;

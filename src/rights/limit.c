@@ -116,6 +116,22 @@ static int narrow_rights(const struct fd_state *cur, struct fd_state *next, cons
 	return 0;
 }
 
+static int narrow_state(const struct fd_state *cur, struct fd_state *next, const void *arg)
+{
+	(void)cur;
+	state_meet(next, arg);
+	return 0;
+}
+
+int rights_limit_state(int fd, const struct fd_state *st)
+{
+	if (!state_valid(st)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return change_state(fd, narrow_state, st);
+}
+
 int cap_rights_limit(int fd, const cap_rights_t *rights)
 {
 	cap_rights_t copy;

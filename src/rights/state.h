@@ -79,6 +79,13 @@ CAPSICUM_HIDDEN unsigned state_answers(const struct fd_state *st, uint16_t *ans,
 CAPSICUM_HIDDEN int state_load(int fd, struct fd_state *st);
 
 /*
+ * Rights, ioctls and fcntls at once: fd narrowed to its state met with st,
+ * one filter where cap_rights_limit, cap_ioctls_limit and cap_fcntls_limit
+ * would stack three (capsicum(1)'s stdio).  0, or -1 with errno.
+ */
+CAPSICUM_HIDDEN int rights_limit_state(int fd, const struct fd_state *st);
+
+/*
  * Whether a call needing right on fd would be refused while failures trap
  * (procctl.c): the library's own probes, which expect refusals, ask first
  * and skip the call rather than raise SIGSYS.

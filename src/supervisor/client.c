@@ -246,3 +246,10 @@ int sup_path_log(int fd, unsigned flags)
 {
 	return ctl(CTL_PATH_LOG, fd, (long)flags, 0) < 0 ? -1 : 0;
 }
+
+int sup_place(int fd, const struct fd_state *st)
+{
+	long r = ctl(CTL_PLACE, fd, (long)(uintptr_t)st, (long)sizeof(*st));
+
+	return r < 0 ? -1 : (int)r;
+}

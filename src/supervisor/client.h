@@ -58,6 +58,9 @@ CAPSICUM_HIDDEN int sup_path_add(int fd, const char *prefix);
 CAPSICUM_HIDDEN int sup_path_cwd(const char *dir);
 CAPSICUM_HIDDEN int sup_path_log(int fd, unsigned flags);
 
+/* A copy of fd limited to st on a slow number (CTL_PLACE): the number, or -1 with errno. */
+CAPSICUM_HIDDEN int sup_place(int fd, const struct fd_state *st);
+
 /* Ask the supervisor, now or when it starts, to trap refusals (CTL_TRAP). */
 CAPSICUM_HIDDEN void sup_trap(void);
 

@@ -75,6 +75,14 @@ enum ctl_op {
 	 * for every process it serves.  From outside capability mode.  -> 0.
 	 */
 	CTL_TRAP = 12,
+	/*
+	 * (fd, struct fd_state *, its size): a copy of fd, limited to the
+	 * state (met with what fd holds), on a slow number: -> that number.
+	 * A limit without a kernel filter, for descriptors a program rarely
+	 * uses itself (capsicum(1)'s grants); ENOTCAPABLE where the slow range
+	 * is not routed.
+	 */
+	CTL_PLACE = 13,
 };
 
 #define PATH_LOG_REFUSALS 1u /* one line per refused path */

@@ -148,6 +148,48 @@ static void limit(struct target *t, const struct seccomp_data *d, struct reply *
 		r->val = 1;
 }
 
+/* CTL_PLACE: a limited copy of a descriptor on a slow number (ctl.h). */
+static void place(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	int fd = (int)(uint32_t)d->args[2], copy, res;
+	struct fd_state st;
+	struct record rec;
+
+	if (d->args[4] != sizeof(st)) {
+		r->error = EINVAL;
+		return;
+	}
+	if (target_read(t, d->args[3], &st, sizeof(st)) != 0 || !target_valid(t)) {
+		r->error = EFAULT;
+		return;
+	}
+	if (!state_valid(&st)) {
+		r->error = EINVAL;
+		return;
+	}
+	if (!slow_enabled()) {
+		r->error = ENOTCAPABLE;
+		return;
+	}
+	if ((copy = target_getfd(t, fd)) < 0) {
+		r->error = copy == -EBADF ? EBADF : ENOTCAPABLE;
+		return;
+	}
+	/* Never wider than what the caller holds. */
+	res = slow_state(t, fd, copy, &rec) != 0 ? -ENOTCAPABLE : 0;
+	if (res == 0 && rec.restricted)
+		state_meet(&st, &rec.st);
+	if (res == 0)
+		res = records_limit_inherited(copy, &st);
+	if (res == 0)
+		res = slow_place(t, copy, &st, -1, 0, false);
+	close(copy);
+	if (res == 0)
+		r->done = true;
+	else
+		r->error = -res;
+}
+
 /* CTL_TRAP: refusals raise SIGSYS in the refused thread. */
 static bool trap_refusals;
 
@@ -204,6 +246,9 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 	case CTL_PATH_CWD:
 	case CTL_PATH_LOG:
 		serve_path_ctl(t, d, r);
+		break;
+	case CTL_PLACE:
+		place(t, d, r);
 		break;
 	case CTL_TRAP:
 		if (t->capmode) {
