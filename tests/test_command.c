@@ -411,6 +411,26 @@ START_TEST(bad_usage_has_its_own_status_and_message)
 }
 END_TEST
 
+/* A kernel without mseal (before 6.10), simulated: mseal fails with ENOSYS. */
+START_TEST(a_kernel_without_mseal_is_refused_clearly)
+{
+	struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 462 /* mseal */, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = {ARRAY_LEN(prog), prog};
+	struct result r;
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog), 0);
+	run(&r, "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "no mseal(2) (Linux 6.10 or later)");
+}
+END_TEST
+
 START_TEST(a_program_that_cannot_run_has_its_own_status)
 {
 	struct result r;
@@ -549,6 +569,7 @@ static Suite *suite(void)
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);
 	tcase_add_test(t, a_program_that_cannot_run_has_its_own_status);
+	tcase_add_test(t, a_kernel_without_mseal_is_refused_clearly);
 	tcase_add_test(t, environment_options_apply_in_order);
 	tcase_add_test(t, learn_prints_a_command_line_that_runs_the_program);
 	tcase_add_test(t, trace_reports_the_kernels_refusals_and_goes_on);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -31,6 +32,8 @@
 #include "../../src/supervisor/client.h"
 #include "../../src/supervisor/ctl.h"
 #include "capsicum.h"
+
+#define NR_MSEAL 462 /* x86_64; newer than the installed headers */
 
 /*
  * The program as execvp(3) would find it, opened for fexecve: its
@@ -69,6 +72,26 @@ void program_open(struct options *o)
 	o->prog = find(o->argv[0], o->found, sizeof(o->found));
 	if (o->prog < 0)
 		fail(-o->prog, "%s: %s", o->argv[0], strerror(errno));
+}
+
+/*
+ * The program runs from a sealed copy, executed in capability mode only
+ * from a path the kernel cannot be made to reread (mseal, Linux 6.10;
+ * supervisor/exec.c).  Without it nothing could run: say so up front.
+ */
+static void check_kernel(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long r;
+
+	if (p == MAP_FAILED)
+		fail(EXIT_TOOL, "mmap: %s", strerror(errno));
+	r = syscall(NR_MSEAL, p, (size_t)page, 0UL);
+	if (r != 0 && errno == ENOSYS)
+		fail(EXIT_TOOL, "this kernel has no mseal(2) (Linux 6.10 or later): a program "
+		                "cannot be executed in capability mode here");
+	munmap(p, (size_t)page); /* a sealed page stays: fine, it is one page */
 }
 
 static void start_supervisor(void)
@@ -127,6 +150,7 @@ _Noreturn void run_confined(struct options *o)
 	} else if (o->trace) {
 		capsicum_trap_filters(true);
 	}
+	check_kernel();
 	grants_open(o);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		cwd[0] = '\0';
