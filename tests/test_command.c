@@ -134,6 +134,30 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+static char suggested[4096];
+
+/* Run --learn, then the command line it suggests (kept in suggested): its status. */
+static int learn_then_run(struct result *r, char *const learn_argv[])
+{
+	char *line, *argv[64], *save = NULL;
+	int n = 0;
+
+	run_argv(dir, learn_argv, r);
+	line = strstr(r->err, "\ncapsicum run ");
+	ck_assert_msg(line != NULL, "no suggestion in:\n%s", r->err);
+	line++;
+	*strchr(line, '\n') = '\0';
+	snprintf(suggested, sizeof(suggested), "%s", line);
+	ck_assert_msg(strchr(line, '\'') == NULL, "quoting in the test's names: %s", line);
+	for (char *w = strtok_r(line, " ", &save); w && n < 63; w = strtok_r(NULL, " ", &save)) {
+		argv[n] = n == 0 ? CAPSICUM_CMD : w;
+		n++;
+	}
+	argv[n] = NULL;
+	run_argv(dir, argv, r);
+	return exit_status(r);
+}
+
 /* --- Granted work succeeds. --- */
 
 START_TEST(cat_reads_a_granted_file)
@@ -212,6 +236,48 @@ START_TEST(write_grant_writes_but_does_not_remove)
 	run(&r, "--create", dir, "--", "/bin/rm", at("a"), NULL);
 	ck_assert_int_eq(exit_status(&r), 0);
 	ck_assert(!exists(at("a")));
+}
+END_TEST
+
+/* cp, mv and ln open their target directory O_PATH (a directory descriptor is given). */
+START_TEST(cp_and_mv_into_a_granted_directory)
+{
+	struct result r;
+
+	put("a", "alpha\n");
+	ck_assert_int_eq(mkdir(at("d"), 0755), 0);
+	run(&r, "--read", at("a"), "--create", at("d"), "--", "/bin/cp", at("a"), at("d"), NULL);
+	ck_assert_msg(exit_status(&r) == 0, "%s", r.err);
+	ck_assert(exists(at("d/a")));
+	run(&r, "--create", dir, "--", "/bin/mv", at("d/a"), at("b"), NULL);
+	ck_assert_msg(exit_status(&r) == 0, "%s", r.err);
+	ck_assert(exists(at("b")) && !exists(at("d/a")));
+}
+END_TEST
+
+/* A file grant written with O_CREAT (a shell's ">", touch) needs no directory grant. */
+START_TEST(create_flag_on_a_granted_file)
+{
+	struct result r;
+	char *touch[] = {CAPSICUM_CMD, "--learn", "--", "/usr/bin/touch", strdup(at("t")), NULL};
+	char want[256];
+
+	put("t", "");
+	ck_assert_int_eq(learn_then_run(&r, touch), 0);
+	snprintf(want, sizeof(want), "capsicum run --write %s -- /usr/bin/touch", at("t"));
+	ck_assert_has(suggested, want);
+	ck_assert_str_eq(r.err, "");
+}
+END_TEST
+
+START_TEST(python3_runs_a_script_beneath_a_read_grant)
+{
+	struct result r;
+
+	put("s.py", "import sys\nprint(len(sys.argv))\n");
+	run(&r, "--read", dir, "--", "/usr/bin/python3", at("s.py"), "x", NULL);
+	ck_assert_msg(exit_status(&r) == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "2\n");
 }
 END_TEST
 
@@ -459,30 +525,6 @@ END_TEST
 
 /* --- --learn. --- */
 
-static char suggested[4096];
-
-/* Run --learn, then the command line it suggests (kept in suggested): its status. */
-static int learn_then_run(struct result *r, char *const learn_argv[])
-{
-	char *line, *argv[64], *save = NULL;
-	int n = 0;
-
-	run_argv(dir, learn_argv, r);
-	line = strstr(r->err, "\ncapsicum run ");
-	ck_assert_msg(line != NULL, "no suggestion in:\n%s", r->err);
-	line++;
-	*strchr(line, '\n') = '\0';
-	snprintf(suggested, sizeof(suggested), "%s", line);
-	ck_assert_msg(strchr(line, '\'') == NULL, "quoting in the test's names: %s", line);
-	for (char *w = strtok_r(line, " ", &save); w && n < 63; w = strtok_r(NULL, " ", &save)) {
-		argv[n] = n == 0 ? CAPSICUM_CMD : w;
-		n++;
-	}
-	argv[n] = NULL;
-	run_argv(dir, argv, r);
-	return exit_status(r);
-}
-
 START_TEST(learn_prints_a_command_line_that_runs_the_program)
 {
 	struct result r;
@@ -559,6 +601,9 @@ static Suite *suite(void)
 	tcase_add_test(t, a_missing_right_names_the_grant_that_would_allow_it);
 	tcase_add_test(t, write_grant_writes_but_does_not_remove);
 	tcase_add_test(t, relative_names_resolve_from_the_working_directory);
+	tcase_add_test(t, cp_and_mv_into_a_granted_directory);
+	tcase_add_test(t, create_flag_on_a_granted_file);
+	tcase_add_test(t, python3_runs_a_script_beneath_a_read_grant);
 	tcase_add_test(t, grep_and_sed_work_on_granted_files);
 	tcase_add_test(t, ls_lists_a_granted_directory);
 	tcase_add_test(t, python3_runs_confined);

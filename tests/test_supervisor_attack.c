@@ -271,6 +271,12 @@ START_TEST(restricted_directory_rights_table)
 	ck_assert_fails(openat(r, "f", O_RDONLY), ENOTCAPABLE);
 	/* O_PATH needs CAP_LOOKUP alone; the supervisor cannot hand it over */
 	ck_assert_fails(openat(r, "f", O_PATH), EOPNOTSUPP);
+	/* a directory comes open for reading instead, with the same rights: unlistable here */
+	fd = openat(r, "d", O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_fails(syscall(SYS_getdents64, fd, buf, sizeof(buf)), ENOTCAPABLE);
+	ck_assert_fails(openat(fd, "x", O_RDONLY), ENOTCAPABLE);
+	close(fd);
 	ck_assert_fails(openat(r, "new", O_WRONLY | O_CREAT, 0644), ENOTCAPABLE);
 	ck_assert_fails(openat(r, ".", O_TMPFILE | O_RDWR, 0600), ENOTCAPABLE);
 	ck_assert_fails(mkdirat(r, "x", 0700), ENOTCAPABLE);

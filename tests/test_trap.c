@@ -217,6 +217,25 @@ START_TEST(status_and_errors)
 }
 END_TEST
 
+static void enabled_then_disabled(void)
+{
+	int on = PROC_TRAPCAP_CTL_ENABLE, off = PROC_TRAPCAP_CTL_DISABLE;
+
+	if (procctl(P_PID, 0, PROC_TRAPCAP_CTL, &on) != 0 ||
+	    procctl(P_PID, 0, PROC_TRAPCAP_CTL, &off) != 0 || cap_enter() != 0)
+		_exit(11);
+	_exit(kill(getppid(), 0) == -1 && errno == ECAPMODE ? 0 : 12);
+}
+
+/* Turned off before any trapping filter: nothing traps, the supervisor neither. */
+START_TEST(disabled_before_any_filter_traps_nothing)
+{
+	struct seen s = in_child(enabled_then_disabled);
+
+	ck_assert_int_eq(s.signo, 0);
+}
+END_TEST
+
 static void in_capmode(void)
 {
 	int on = PROC_TRAPCAP_CTL_ENABLE;
@@ -246,6 +265,7 @@ static Suite *suite(void)
 	tcase_add_test(t, the_librarys_own_probes_do_not_trap);
 	tcase_add_test(t, status_and_errors);
 	tcase_add_test(t, refused_in_capability_mode);
+	tcase_add_test(t, disabled_before_any_filter_traps_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "../../src/lock.h"
@@ -34,11 +35,18 @@ static const struct {
     {G_EXEC, "--exec"}, {G_ALL, "--all"},
 };
 
+/*
+ * The ioctls every grant allows on what is opened beneath it: close-on-exec
+ * (Python sets it so), the bytes ready to read, and the terminal queries
+ * isatty(3) and stdio make.  None changes the file.
+ */
+static const unsigned long grant_ioctls[] = {FIOCLEX, FIONCLEX, FIONREAD, TCGETS, TIOCGWINSZ};
+
 /* The rights of each kind; every kind includes --read's. */
 static void kind_rights(unsigned kind, cap_rights_t *r)
 {
 	cap_rights_set(r, CAP_LOOKUP, CAP_READ, CAP_SEEK, CAP_FSTAT, CAP_FSTATAT, CAP_FSTATFS,
-	               CAP_FCNTL, CAP_EVENT, CAP_MMAP_R, CAP_FPATHCONF);
+	               CAP_FCNTL, CAP_EVENT, CAP_MMAP_R, CAP_FPATHCONF, CAP_IOCTL);
 	if (kind & (G_WRITE | G_CREATE))
 		cap_rights_set(r, CAP_WRITE, CAP_FTRUNCATE, CAP_FSYNC, CAP_FUTIMES, CAP_FUTIMESAT,
 		               CAP_MMAP_RW, CAP_FLOCK);
@@ -219,15 +227,17 @@ void grants_settle(struct options *o)
  */
 static int limit(int fd, const struct grant *g)
 {
-	struct fd_state st = {.rights = g->rights, .nioctls = 0};
+	struct fd_state st = {.rights = g->rights, .nioctls = (int)ARRAY_SIZE_(grant_ioctls)};
 	int slow;
 
 	st.fcntls = cap_rights_is_set(&g->rights, CAP_FCNTL) ? CAP_FCNTL_ALL : 0;
+	for (int i = 0; i < st.nioctls; i++)
+		st.ioctls[i] = (uint32_t)grant_ioctls[i];
 	if ((slow = sup_place(fd, &st)) >= 0) {
 		close(fd);
 		return slow;
 	}
-	if (cap_rights_limit(fd, &g->rights) != 0)
+	if (rights_limit_state(fd, &st) != 0)
 		fail(EXIT_TOOL, "%s %s: cannot limit its descriptor: %s", grant_option(g->kinds),
 		     g->name, strerror(errno));
 	return fd;

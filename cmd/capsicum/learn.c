@@ -114,7 +114,7 @@ static void record(const struct options *o, char *line)
 		note(&absent, &nabsent, name); /* never served */
 		return;
 	}
-	if (kind == G_CREATE) {
+	if (kind == G_CREATE || kind == G_ALL) {
 		char *slash;
 
 		snprintf(dir, sizeof(dir), "%s", name);
@@ -123,7 +123,7 @@ static void record(const struct options *o, char *line)
 			slash[1] = '\0';
 		else
 			*slash = '\0';
-		use(dir, G_CREATE);
+		use(dir, kind);
 	} else if (there == '-') {
 		return; /* confined, it is as absent: nothing to grant */
 	} else {
@@ -166,16 +166,17 @@ static void suggest(const struct options *o)
 		if (covered)
 			continue;
 		/* the strongest kind, and --exec beside a write */
-		for (size_t k = 0; k < 3; k++) {
-			static const unsigned order[] = {G_CREATE, G_WRITE, G_EXEC};
+		for (size_t k = 0; k < 4; k++) {
+			static const unsigned order[] = {G_ALL, G_CREATE, G_WRITE, G_EXEC};
 			unsigned kinds = uses[i].kinds;
 
-			if (!(kinds & order[k]) || (order[k] == G_WRITE && (kinds & G_CREATE)))
+			if (!(kinds & order[k]) || (order[k] != G_ALL && (kinds & G_ALL)) ||
+			    (order[k] == G_WRITE && (kinds & G_CREATE)))
 				continue;
 			fprintf(stderr, " %s ", grant_option(order[k]));
 			quoted(uses[i].name);
 		}
-		if (!(uses[i].kinds & (G_CREATE | G_WRITE | G_EXEC))) {
+		if (!(uses[i].kinds & (G_CREATE | G_WRITE | G_EXEC | G_ALL))) {
 			fputs(" --read ", stderr);
 			quoted(uses[i].name);
 		}

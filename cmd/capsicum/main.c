@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,9 +51,11 @@ static const char usage_text[] =
     "  -x, --exec=PATH        read, map executable and run (fexecve)\n"
     "  -a, --all=PATH         every right: files opened beneath are unrestricted\n"
     "                         (as fast as unconfined, and movable to any number)\n"
-    "      --no-system        do not grant the system library directories\n"
-    "                         (by default --exec /lib /lib64 /usr/lib /usr/lib64\n"
-    "                         /usr/local/lib and --read /etc/ld.so.cache)\n"
+    "      --no-system        grant none of the defaults: --exec /lib /lib64\n"
+    "                         /usr/lib /usr/lib64 /usr/local/lib; --read\n"
+    "                         /etc/ld.so.cache /usr/share/locale\n"
+    "                         /usr/share/zoneinfo /etc/localtime\n"
+    "                         /etc/locale.alias, and the program's own file\n"
     "      --stdio=MODE       limit: stdin read-only, stdout and stderr write-only\n"
     "                         (the default); inherit: unrestricted\n"
     "\n"
@@ -219,8 +222,12 @@ int main(int argc, char *argv[])
 	/* The program may read its own file (a path walk to find its data, as Python's). */
 	program_open(&o);
 	if (o.system) {
+		char real[PATH_MAX];
+
 		grant_system_defaults(&o);
 		grant_add(&o, o.found, G_READ, true);
+		if (realpath(o.found, real) != NULL)
+			grant_add(&o, real, G_READ, true);
 	}
 	if (o.learn)
 		run_learning(&o);

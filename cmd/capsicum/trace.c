@@ -49,7 +49,7 @@ static void answer(pid_t pid, const siginfo_t *si)
 	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) != 0)
 		return;
 	fprintf(stderr,
-	        "capsicum: trace: pid %d: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %s\n",
+	        "capsicum: trace: thread %d: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %s\n",
 	        (int)pid, paths_call_name(si->si_syscall), regs.rdi, regs.rsi, regs.rdx, regs.r10,
 	        regs.r8, regs.r9, error_name(si->si_errno));
 	regs.rax = (unsigned long long)-(long long)si->si_errno;

@@ -48,11 +48,13 @@ int procctl(idtype_t idtype, id_t id, int cmd, void *data)
 		*arg = capsicum_trapping() ? PROC_TRAPCAP_CTL_ENABLE : PROC_TRAPCAP_CTL_DISABLE;
 	} else if (*arg == PROC_TRAPCAP_CTL_ENABLE) {
 		capsicum_trap_filters(true);
-		sup_trap();
+		sup_trap(true);
 	} else if (*arg == PROC_TRAPCAP_CTL_DISABLE) {
 		r = capsicum_trap_installed() ? -EBUSY : 0;
-		if (r == 0)
+		if (r == 0) {
 			capsicum_trap_filters(false);
+			sup_trap(false);
+		}
 	} else {
 		r = -EINVAL;
 	}

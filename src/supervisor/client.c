@@ -191,7 +191,7 @@ bool sup_ensure(char mode)
 	if (state == SUP_ACTIVE)
 		pthread_once(&once, register_forked);
 	if (state == SUP_ACTIVE && trap_pending)
-		(void)ctl(CTL_TRAP, 0, 0, 0);
+		(void)ctl(CTL_TRAP, 1, 0, 0);
 	return state == SUP_ACTIVE;
 }
 
@@ -221,13 +221,13 @@ bool sup_limit(int fd, const struct fd_state *st)
 	return r == 1;
 }
 
-void sup_trap(void)
+void sup_trap(bool on)
 {
 	int saved = errno;
 
-	trap_pending = true;
+	trap_pending = on;
 	if (state == SUP_ACTIVE)
-		(void)ctl(CTL_TRAP, 0, 0, 0);
+		(void)ctl(CTL_TRAP, on, 0, 0);
 	errno = saved;
 }
 

@@ -61,8 +61,8 @@ CAPSICUM_HIDDEN int sup_path_log(int fd, unsigned flags);
 /* A copy of fd limited to st on a slow number (CTL_PLACE): the number, or -1 with errno. */
 CAPSICUM_HIDDEN int sup_place(int fd, const struct fd_state *st);
 
-/* Ask the supervisor, now or when it starts, to trap refusals (CTL_TRAP). */
-CAPSICUM_HIDDEN void sup_trap(void);
+/* Ask the supervisor, now or when it starts, to trap refusals or not (CTL_TRAP). */
+CAPSICUM_HIDDEN void sup_trap(bool on);
 
 /* The supervisor's entry point, in the forked process; never returns. */
 CAPSICUM_HIDDEN _Noreturn void supervisor_main(int sock, pid_t program);

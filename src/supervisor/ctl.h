@@ -70,9 +70,10 @@ enum ctl_op {
 	CTL_PATH_CWD = 10,
 	CTL_PATH_LOG = 11,
 	/*
-	 * (): from now on, a thread whose request the supervisor refuses with
-	 * ENOTCAPABLE or ECAPMODE gets SIGSYS (procctl(2) PROC_TRAPCAP_CTL),
-	 * for every process it serves.  From outside capability mode.  -> 0.
+	 * (on): from now on (or no longer), a thread whose request the
+	 * supervisor refuses with ENOTCAPABLE or ECAPMODE gets SIGSYS
+	 * (procctl(2) PROC_TRAPCAP_CTL), for every process it serves.  From
+	 * outside capability mode.  -> 0.
 	 */
 	CTL_TRAP = 12,
 	/*

@@ -285,13 +285,19 @@ static const struct open_right {
 /* How much a grant holding the right gives (paths_grant_of): reports name the largest lacking. */
 static int rank(uint64_t right)
 {
-	return (int)(strchr("rewc", paths_grant_of(right)) - "rewc");
+	static const char order[] = "rewca"; /* --read, --exec, --write, --create, --all */
+	const char *at = strchr(order, paths_grant_of(right));
+
+	return at ? (int)(at - order) : 0;
 }
 
 static bool may_open(struct job *j, uint64_t flags)
 {
 	uint64_t missing = 0;
 
+	/* A granted file itself (paths.h) exists: O_CREAT without O_EXCL creates nothing. */
+	if (j->name[0].whole && !(flags & O_EXCL))
+		flags &= ~(uint64_t)O_CREAT;
 	for (size_t i = 0; i < ARRAY_SIZE(open_rights); i++)
 		if ((flags & open_rights[i].mask) == open_rights[i].value &&
 		    !has(&j->dir[0].rec, open_rights[i].right) &&
@@ -337,6 +343,27 @@ static int reopen(struct job *j, uint64_t flags)
 	return fd;
 }
 
+/*
+ * ADDFD cannot install an O_PATH descriptor (fget refuses them).  A
+ * directory is given as one open for reading instead (with the same
+ * rights: its state, not its open mode, decides what it may do), as
+ * programs open a target directory to work beneath it (cp, mv, ln); any
+ * other O_PATH open fails with EOPNOTSUPP (DEVIATIONS.md).  Takes fd.
+ */
+static int path_to_directory(int fd)
+{
+	struct stat st;
+	int dir = -EOPNOTSUPP;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			dir = -EOPNOTSUPP;
+	}
+	close(fd);
+	return dir;
+}
+
 static int do_open(struct job *j, struct reply *r)
 {
 	const struct seccomp_data *d = j->d;
@@ -379,9 +406,6 @@ static int do_open(struct job *j, struct reply *r)
 	/* Linux's "ioctl only" access mode needs no right: FreeBSD has none. */
 	if (j->dir[0].rec.restricted && (how.flags & (O_ACCMODE | O_PATH)) == O_ACCMODE)
 		return -EINVAL;
-	/* ADDFD cannot install an O_PATH descriptor (DEVIATIONS.md). */
-	if (how.flags & O_PATH)
-		return -EOPNOTSUPP;
 	if (how.flags & (O_CREAT | O_TMPFILE)) {
 		int mask = target_umask(j->t);
 
@@ -401,6 +425,8 @@ static int do_open(struct job *j, struct reply *r)
 		                 ((how.flags & O_PATH) ? 0 : O_NONBLOCK),
 		             how.mode, how.resolve);
 	if (fd < 0)
+		return fd;
+	if ((how.flags & O_PATH) && (fd = path_to_directory(fd)) < 0)
 		return fd;
 	if (!(how.flags & (O_NONBLOCK | O_PATH))) {
 		int fl = fcntl(fd, F_GETFL);
@@ -846,7 +872,8 @@ static void learn(struct job *j, const struct route *route)
 		    path[0] == '\0')
 			continue;
 		paths_learn(j->t, arg_int(j->d, route->dirfd[i]), path,
-		            paths_grant_of(j->call ? call_need(j, i) : CAP_READ));
+		            paths_grant_of(j->call ? call_need(j, i) : CAP_READ),
+		            j->call && j->call->op == OP_OPEN);
 	}
 }
 

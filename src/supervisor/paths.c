@@ -20,7 +20,7 @@
 #include "ctl.h"
 #include "paths.h"
 
-#define MAX_ENTRIES 64
+#define MAX_ENTRIES 256
 #define MAX_LINKS   40 /* as the kernel's lookups */
 #define BENEATH     (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
 
@@ -426,7 +426,7 @@ static const struct {
     {CAP_FCHOWNAT, "CAP_FCHOWNAT", "--create"},
     {CAP_MKDIRAT, "CAP_MKDIRAT", "--create"},
     {CAP_MKFIFOAT, "CAP_MKFIFOAT", "--create"},
-    {CAP_MKNODAT, "CAP_MKNODAT", "--create"},
+    {CAP_MKNODAT, "CAP_MKNODAT", "--all"},
     {CAP_UNLINKAT, "CAP_UNLINKAT", "--create"},
     {CAP_SYMLINKAT, "CAP_SYMLINKAT", "--create"},
     {CAP_LINKAT_SOURCE, "CAP_LINKAT_SOURCE", "--create"},
@@ -549,7 +549,7 @@ bool paths_learning(void)
 	return (log_flags & PATH_LOG_LEARN) != 0;
 }
 
-void paths_learn(struct target *t, int dirfd, const char *path, char need)
+void paths_learn(struct target *t, int dirfd, const char *path, char need, bool open)
 {
 	char base[PATH_MAX], abs[2 * PATH_MAX], name[PATH_MAX], line[PATH_MAX + 8], proc[64];
 	struct stat st;
@@ -572,6 +572,9 @@ void paths_learn(struct target *t, int dirfd, const char *path, char need)
 	kind = lstat(name, &st) != 0 ? '-' : S_ISDIR(st.st_mode) ? 'd' : 'f';
 	if (kind == 'f' && stat(name, &st) == 0 && S_ISDIR(st.st_mode))
 		kind = 'd';
+	/* O_CREAT on a file that exists writes to it: a grant of the file will do */
+	if (open && need == 'c' && kind == 'f')
+		need = 'w';
 	n = snprintf(line, sizeof(line), "%c%c %s\n", need, kind, name);
 	if (n > 0 && n < (ssize_t)sizeof(line))
 		log_line(line, (int)n);

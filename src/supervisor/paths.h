@@ -75,12 +75,14 @@ CAPSICUM_HIDDEN void paths_traced(struct target *t, const struct seccomp_data *d
 /*
  * Record a path the caller uses outside capability mode (capsicum --learn):
  * slot is the directory argument's index (dirfd), path what the caller
- * named, need the grant it takes (paths_grant_of).
+ * named, need the grant it takes (paths_grant_of); open: the call is an open,
+ * whose O_CREAT of an existing file only writes to it.
  */
 CAPSICUM_HIDDEN bool paths_learning(void);
 /* The grant of capsicum(1) that holds right: 'r', 'w', 'c' or 'e' (--exec). */
 CAPSICUM_HIDDEN char paths_grant_of(uint64_t right);
-CAPSICUM_HIDDEN void paths_learn(struct target *t, int dirfd, const char *path, char need);
+CAPSICUM_HIDDEN void paths_learn(struct target *t, int dirfd, const char *path, char need,
+                                 bool open);
 
 /*
  * The old calls that name a path from the current directory (open, stat,

@@ -254,7 +254,7 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 		if (t->capmode) {
 			r->error = ECAPMODE;
 		} else {
-			trap_refusals = true;
+			trap_refusals = d->args[2] != 0;
 			r->val = 0;
 		}
 		break;
