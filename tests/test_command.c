@@ -400,6 +400,24 @@ START_TEST(a_static_program_is_confined_from_its_first_instruction)
 }
 END_TEST
 
+/*
+ * A file opened read-only beneath a read grant may be mapped shared for
+ * reading (glibc maps its gconv cache so): it can never become writable.
+ */
+START_TEST(shared_read_mapping_of_a_read_only_file)
+{
+	struct result r;
+	char want[64];
+
+	put("m", "mapped\n");
+	run(&r, "--read", dir, "--", CMD_PROBE, "map", at("m"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	/* mapped; mprotect to writable refused by the kernel; a writable shared map refused */
+	snprintf(want, sizeof(want), "errno 0\nerrno %d\nerrno %d\n", EACCES, ENOTCAPABLE);
+	ck_assert_str_eq(r.out, want);
+}
+END_TEST
+
 START_TEST(stdio_is_limited_unless_inherited)
 {
 	struct result r;
@@ -610,6 +628,7 @@ static Suite *suite(void)
 	tcase_add_test(t, links_are_followed_through_the_grants_only);
 	tcase_add_test(t, a_static_program_is_confined_from_its_first_instruction);
 	tcase_add_test(t, stdio_is_limited_unless_inherited);
+	tcase_add_test(t, shared_read_mapping_of_a_read_only_file);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);

@@ -9,6 +9,8 @@
  *	write0       "errno N" of a write to standard input
  *	fd N         "open" or "closed": descriptor N
  *	cwd          the working directory getcwd(2) reports
+ *	map FILE     "errno N" of mmap(MAP_SHARED) of FILE for reading, then of
+ *	             mprotect(PROT_WRITE) on it, and of mmap(MAP_SHARED) for writing
  *	exit N       exit with status N
  *	kill         end by SIGTERM
  */
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
 
@@ -40,6 +43,24 @@ static int cat(const char *name)
 	return n < 0;
 }
 
+static int map(const char *name)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, name, O_RDONLY);
+	void *p;
+
+	if (fd < 0) {
+		printf("open errno %d\n", errno);
+		return 1;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	printf("errno %d\n", p == MAP_FAILED ? errno : 0);
+	if (p != MAP_FAILED)
+		printf("errno %d\n", mprotect(p, 4096, PROT_READ | PROT_WRITE) ? errno : 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	printf("errno %d\n", p == MAP_FAILED ? errno : 0);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -47,6 +68,8 @@ int main(int argc, char *argv[])
 
 	if (strcmp(cmd, "cat") == 0 && argc > 2)
 		return cat(argv[2]);
+	if (strcmp(cmd, "map") == 0 && argc > 2)
+		return map(argv[2]);
 	if (strcmp(cmd, "capmode") == 0)
 		printf("capmode=%d\n", syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER);
 	else if (strcmp(cmd, "netlink") == 0)
