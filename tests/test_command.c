@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <sys/capsicum.h>
@@ -72,7 +73,10 @@ static void slurp(const char *path, char *buf, size_t size)
 		close(fd);
 }
 
-/* Run argv (argv[0] a path) in directory cwd with stdin from /dev/null. */
+static const char *stdin_path = "/dev/null";
+static rlim_t nofile_hard; /* if not 0, the hard RLIMIT_NOFILE to run with */
+
+/* Run argv (argv[0] a path) in directory cwd with stdin from stdin_path. */
 static void run_argv(const char *cwd, char *const argv[], struct result *r)
 {
 	char outp[256], errp[256];
@@ -83,12 +87,15 @@ static void run_argv(const char *cwd, char *const argv[], struct result *r)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
+		int in = open(stdin_path, O_RDONLY);
 		int out = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int err = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
+		struct rlimit rl = {nofile_hard, nofile_hard};
+
 		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-		    dup2(err, 2) < 0 || chdir(cwd) != 0)
+		    dup2(err, 2) < 0 || chdir(cwd) != 0 ||
+		    (nofile_hard && setrlimit(RLIMIT_NOFILE, &rl) != 0))
 			_exit(99);
 		execv(argv[0], argv);
 		_exit(98);
@@ -418,6 +425,31 @@ START_TEST(shared_read_mapping_of_a_read_only_file)
 }
 END_TEST
 
+/*
+ * The grants are the supervisor's own copies: a program that closes a
+ * grant's number and puts another file there (here its read-only stdin)
+ * cannot reopen that file through the grant's name for writing.  With a
+ * hard RLIMIT_NOFILE below the slow range the grants sit on low numbers,
+ * which a plain dup refills (found by the attack review).
+ */
+START_TEST(a_grants_number_taken_over_grants_nothing)
+{
+	struct result r;
+	char want[64];
+
+	put("g", "granted\n");
+	put("victim", "victim\n");
+	ck_assert_int_eq(chmod(at("victim"), 0666), 0);
+	stdin_path = strdup(at("victim"));
+	nofile_hard = 1024;
+	run(&r, "--stdio=inherit", "--read", at("g"), "--", CMD_PROBE, "hijack", at("g"), NULL);
+	snprintf(want, sizeof(want), "errno %d\n", ENOTCAPABLE);
+	ck_assert_str_eq(r.out, want);
+	slurp(at("victim"), r.out, sizeof(r.out));
+	ck_assert_str_eq(r.out, "victim\n");
+}
+END_TEST
+
 START_TEST(stdio_is_limited_unless_inherited)
 {
 	struct result r;
@@ -629,6 +661,7 @@ static Suite *suite(void)
 	tcase_add_test(t, a_static_program_is_confined_from_its_first_instruction);
 	tcase_add_test(t, stdio_is_limited_unless_inherited);
 	tcase_add_test(t, shared_read_mapping_of_a_read_only_file);
+	tcase_add_test(t, a_grants_number_taken_over_grants_nothing);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);

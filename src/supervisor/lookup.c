@@ -907,15 +907,27 @@ static int above(struct job *j, struct reply *r)
 }
 
 /* A name from the current directory in capability mode, in slot i: 0 or -errno. */
+/*
+ * A name from the current directory in capability mode, in slot i: 0 with
+ * *fd the caller's directory for fetch_dir(), or with *fd -1 and slot i
+ * filled (the grant's own copy and state, paths.h); or -errno.
+ */
 static int from_cwd(struct job *j, int i, int *fd)
 {
+	struct dir *dir = &j->dir[i];
+	int r;
+
 	if (beneath_proc_fd(j->path[i], fd) == 0)
 		return 0;
 	if (!paths_enabled())
 		return -ECAPMODE;
 	j->named[i] = true;
 	j->bad = i;
-	return paths_resolve(j->t, j->path[i], follows(j, i), fd, &j->name[i]);
+	*fd = -1;
+	r = paths_resolve(j->path[i], follows(j, i), &dir->copy, &dir->rec, &j->name[i]);
+	if (r == 0 && dir->copy >= 0 && on_procfs(dir->copy))
+		r = -ENOTCAPABLE;
+	return r;
 }
 
 void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *r)

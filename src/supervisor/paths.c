@@ -19,15 +19,23 @@
 #include "../arch/arch.h"
 #include "ctl.h"
 #include "paths.h"
+#include "slow.h"
 
 #define MAX_ENTRIES 256
 #define MAX_LINKS   40 /* as the kernel's lookups */
 #define BENEATH     (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
 
+/*
+ * A grant: the supervisor's own copy of the descriptor the launcher
+ * entered, and the state it had then.  Not the number: the program may
+ * close it and put another file there (an unrestricted one, through the
+ * kernel), which must not become the grant.
+ */
 struct entry {
 	char *prefix; /* normalised, absolute */
 	size_t len;
-	int fd; /* the caller's number */
+	int copy;
+	struct record rec;
 };
 
 static bool enabled;
@@ -114,18 +122,6 @@ static int covering(const char *name, const char **rest)
 	return best;
 }
 
-/* The caller's descriptors for the table's entries, copied at most once per call. */
-struct copies {
-	int fd[MAX_ENTRIES];
-};
-
-static int entry_copy(struct target *t, struct copies *c, int e)
-{
-	if (c->fd[e] < 0)
-		c->fd[e] = target_getfd(t, entries[e].fd);
-	return c->fd[e];
-}
-
 /*
  * Resolve the symbolic links in name that lead out of their entry,
  * through the table, one component at a time: what has been walked holds
@@ -133,7 +129,7 @@ static int entry_copy(struct target *t, struct copies *c, int e)
  * no entry covers (a directory above the granted ones) is taken as named.
  * The final component is followed only if follow.  name is rewritten.
  */
-static int canonical(struct target *t, struct copies *c, char *name, bool follow)
+static int canonical(char *name, bool follow)
 {
 	char out[PATH_MAX], todo[PATH_MAX], link[PATH_MAX];
 	int links = 0;
@@ -165,8 +161,7 @@ static int canonical(struct target *t, struct copies *c, char *name, bool follow
 			strcpy(out, cand);
 			continue;
 		}
-		if ((fd = entry_copy(t, c, e)) < 0)
-			return fd;
+		fd = entries[e].copy;
 		struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 		                       .resolve = BENEATH};
 		int obj = (int)syscall(SYS_openat2, fd, rest, &how, sizeof(how));
@@ -212,9 +207,8 @@ static bool ancestor(const char *name)
 	return false;
 }
 
-int paths_resolve(struct target *t, char *path, bool follow, int *fd, struct named *n)
+int paths_resolve(char *path, bool follow, int *dir, struct record *rec, struct named *n)
 {
-	struct copies c;
 	const char *rest;
 	char abs[PATH_MAX];
 	bool slash = path[0] && path[strlen(path) - 1] == '/';
@@ -230,25 +224,22 @@ int paths_resolve(struct target *t, char *path, bool follow, int *fd, struct nam
 		return -ENAMETOOLONG;
 	if (normalise(abs, n->shown) != 0)
 		return -ENAMETOOLONG;
-	for (size_t i = 0; i < MAX_ENTRIES; i++)
-		c.fd[i] = -1;
+	*dir = -1;
 	pthread_rwlock_rdlock(&lock);
 	e = covering(n->shown, &rest);
 	if (e >= 0 && *rest != '\0') {
 		/* A link leading out of the entry makes openat2 say EXDEV: walk it. */
 		struct open_how how = {.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
 		                       .resolve = BENEATH};
-		int dir = entry_copy(t, &c, e), obj = -1;
+		int obj = (int)syscall(SYS_openat2, entries[e].copy, rest, &how, sizeof(how));
 
-		if (dir >= 0)
-			obj = (int)syscall(SYS_openat2, dir, rest, &how, sizeof(how));
 		if (obj >= 0)
 			close(obj);
-		else if (dir >= 0 && errno == EXDEV) {
+		else if (errno == EXDEV) {
 			char name[PATH_MAX];
 
 			strcpy(name, n->shown);
-			if ((r = canonical(t, &c, name, follow)) == 0) {
+			if ((r = canonical(name, follow)) == 0) {
 				strcpy(n->shown, name);
 				e = covering(n->shown, &rest);
 			}
@@ -263,18 +254,16 @@ int paths_resolve(struct target *t, char *path, bool follow, int *fd, struct nam
 	if (r == 0 && e < 0) {
 		n->ancestor = ancestor(n->shown);
 		r = n->ancestor ? 0 : -ENOENT;
-		*fd = -1;
 	} else if (r == 0) {
 		n->entry = e;
 		n->whole = *rest == '\0';
-		*fd = entries[e].fd;
+		*rec = entries[e].rec;
 		if (snprintf(path, PATH_MAX, "%s%s", rest, slash && *rest ? "/" : "") >= PATH_MAX)
 			r = -ENAMETOOLONG;
+		else if ((*dir = fcntl(entries[e].copy, F_DUPFD_CLOEXEC, 0)) < 0)
+			r = -errno;
 	}
 	pthread_rwlock_unlock(&lock);
-	for (size_t i = 0; i < MAX_ENTRIES; i++)
-		if (c.fd[i] >= 0)
-			close(c.fd[i]);
 	return r;
 }
 
@@ -318,17 +307,23 @@ static int read_name(struct target *t, uint64_t addr, uint64_t len, char *out)
 static int add(struct target *t, int fd, uint64_t addr, uint64_t len)
 {
 	char name[PATH_MAX];
+	struct record rec;
 	int copy, r = read_name(t, addr, len, name);
 
 	if (r != 0)
 		return r;
 	if ((copy = target_getfd(t, fd)) < 0)
 		return copy;
-	close(copy);
+	if (slow_state(t, fd, copy, &rec) != 0) {
+		close(copy);
+		return -ENOTCAPABLE;
+	}
 	pthread_rwlock_wrlock(&lock);
 	for (size_t i = 0; i < n_entries; i++)
 		if (strcmp(entries[i].prefix, name) == 0) {
-			entries[i].fd = fd;
+			close(entries[i].copy);
+			entries[i].copy = copy;
+			entries[i].rec = rec;
 			goto out;
 		}
 	if (n_entries == MAX_ENTRIES) {
@@ -337,8 +332,12 @@ static int add(struct target *t, int fd, uint64_t addr, uint64_t len)
 		r = -ENOMEM;
 	} else {
 		entries[n_entries].len = strlen(name);
-		entries[n_entries++].fd = fd;
+		entries[n_entries].copy = copy;
+		entries[n_entries++].rec = rec;
+		copy = -1;
 	}
+	if (copy >= 0 && r != 0)
+		close(copy);
 out:
 	pthread_rwlock_unlock(&lock);
 	return r;

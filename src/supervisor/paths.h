@@ -1,6 +1,8 @@
 /*
  * Global names for a confined program that was never written for
  * Capsicum: the path table of the capsicum(1) command (brief section 6).
+ * The table holds the grants: the supervisor's copies of the descriptors
+ * the launcher entered, with the states they had.
  *
  * A supervisor started in SUP_PATHS mode routes every lookup from the
  * current directory, and the old path calls (open, stat, access, ...), to
@@ -29,6 +31,7 @@
 #include <linux/seccomp.h>
 
 #include "../internal.h"
+#include "records.h"
 #include "serve.h"
 #include "target.h"
 
@@ -50,13 +53,14 @@ struct named {
 /*
  * Translate path, a name the caller gave from its current directory in
  * capability mode: on success path is rewritten to the rest beneath the
- * caller's descriptor *fd ("" with n->whole for the descriptor itself).
- * follow: whether the call follows a symbolic link in the last component.
- * 0 (with n->ancestor and *fd -1 for a directory above an entry, whose
+ * grant, whose descriptor (a copy, the caller's to close) is in *dir and
+ * state in *rec ("" with n->whole for the descriptor itself).  follow:
+ * whether the call follows a symbolic link in the last component.  0
+ * (with n->ancestor and *dir -1 for a directory above an entry, whose
  * attributes alone may be read), or -ENOENT when no entry covers the
  * name, another -errno.
  */
-CAPSICUM_HIDDEN int paths_resolve(struct target *t, char *path, bool follow, int *fd,
+CAPSICUM_HIDDEN int paths_resolve(char *path, bool follow, int *dir, struct record *rec,
                                   struct named *n);
 
 /*

@@ -11,6 +11,8 @@
  *	cwd          the working directory getcwd(2) reports
  *	map FILE     "errno N" of mmap(MAP_SHARED) of FILE for reading, then of
  *	             mprotect(PROT_WRITE) on it, and of mmap(MAP_SHARED) for writing
+ *	hijack FILE  put standard input on every other open descriptor number (a
+ *	             grant's among them), then open FILE for writing: "errno N"
  *	exit N       exit with status N
  *	kill         end by SIGTERM
  */
@@ -61,6 +63,24 @@ static int map(const char *name)
 	return 0;
 }
 
+static int hijack(const char *name)
+{
+	static int open_fds[12288];
+	int fd, n = 0;
+
+	for (int i = 3; i < 12288; i++)
+		if (fcntl(i, F_GETFD) >= 0)
+			open_fds[n++] = i;
+	for (int i = 0; i < n; i++)
+		if (close(open_fds[i]) == 0 && fcntl(0, F_DUPFD, open_fds[i]) != open_fds[i])
+			printf("not on %d\n", open_fds[i]);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, name, O_RDWR);
+	printf("errno %d\n", fd < 0 ? errno : 0);
+	if (fd >= 0 && write(fd, "x", 1) == 1)
+		printf("wrote\n");
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -70,6 +90,8 @@ int main(int argc, char *argv[])
 		return cat(argv[2]);
 	if (strcmp(cmd, "map") == 0 && argc > 2)
 		return map(argv[2]);
+	if (strcmp(cmd, "hijack") == 0 && argc > 2)
+		return hijack(argv[2]);
 	if (strcmp(cmd, "capmode") == 0)
 		printf("capmode=%d\n", syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER);
 	else if (strcmp(cmd, "netlink") == 0)
