@@ -74,7 +74,8 @@ static void slurp(const char *path, char *buf, size_t size)
 }
 
 static const char *stdin_path = "/dev/null";
-static rlim_t nofile_hard; /* if not 0, the hard RLIMIT_NOFILE to run with */
+static rlim_t nofile_hard;      /* if not 0, the hard RLIMIT_NOFILE to run with */
+static const char *stderr_fifo; /* if set, stderr is this FIFO, which no one reads */
 
 /* Run argv (argv[0] a path) in directory cwd with stdin from stdin_path. */
 static void run_argv(const char *cwd, char *const argv[], struct result *r)
@@ -89,7 +90,8 @@ static void run_argv(const char *cwd, char *const argv[], struct result *r)
 	if (pid == 0) {
 		int in = open(stdin_path, O_RDONLY);
 		int out = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int err = stderr_fifo ? open(stderr_fifo, O_RDWR)
+		                      : open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		struct rlimit rl = {nofile_hard, nofile_hard};
 
@@ -450,6 +452,24 @@ START_TEST(a_grants_number_taken_over_grants_nothing)
 }
 END_TEST
 
+/*
+ * Refusal lines never hold up the supervisor: with standard error a FIFO no
+ * one reads, and thousands of refusals, a granted name is still served
+ * (found by the attack review: every worker waited in write()).
+ */
+START_TEST(refusal_lines_never_stall_the_supervisor)
+{
+	struct result r;
+
+	put("g", "granted\n");
+	ck_assert_int_eq(mkfifo(at("fifo"), 0600), 0);
+	stderr_fifo = strdup(at("fifo"));
+	run(&r, "--read", at("g"), "--", CMD_PROBE, "flood", at("g"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "granted\n");
+}
+END_TEST
+
 START_TEST(stdio_is_limited_unless_inherited)
 {
 	struct result r;
@@ -662,6 +682,7 @@ static Suite *suite(void)
 	tcase_add_test(t, stdio_is_limited_unless_inherited);
 	tcase_add_test(t, shared_read_mapping_of_a_read_only_file);
 	tcase_add_test(t, a_grants_number_taken_over_grants_nothing);
+	tcase_add_test(t, refusal_lines_never_stall_the_supervisor);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);

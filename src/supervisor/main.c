@@ -31,6 +31,7 @@
 #include "client.h"
 #include "ctl.h"
 #include "handover.h"
+#include "logq.h"
 #include "paths.h"
 #include "serve.h"
 #include "slow.h"
@@ -217,7 +218,9 @@ _Noreturn void supervisor_main(int sock, pid_t program)
 		struct pollfd p = {listener, 0, 0};
 
 		sleep(1);
-		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			logq_drain(1000); /* the last reports, --learn's records */
 			_exit(0);
+		}
 	}
 }

@@ -18,6 +18,7 @@
 
 #include "../arch/arch.h"
 #include "ctl.h"
+#include "logq.h"
 #include "paths.h"
 #include "slow.h"
 
@@ -43,7 +44,6 @@ static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct entry entries[MAX_ENTRIES];
 static size_t n_entries;
 static char *cwd; /* normalised, absolute, or NULL */
-static int log_fd = -1;
 static unsigned log_flags;
 
 void paths_enable(void)
@@ -365,12 +365,11 @@ static int set_log(struct target *t, int fd, unsigned flags)
 
 	if (copy < 0)
 		return copy;
-	pthread_rwlock_wrlock(&lock);
-	if (log_fd >= 0)
-		close(log_fd);
-	log_fd = copy;
+	if (logq_set(copy) != 0) {
+		close(copy);
+		return -EAGAIN;
+	}
 	log_flags = flags;
-	pthread_rwlock_unlock(&lock);
 	return 0;
 }
 
@@ -397,10 +396,8 @@ void serve_path_ctl(struct target *t, const struct seccomp_data *d, struct reply
 
 static void log_line(const char *line, int len)
 {
-	pthread_rwlock_rdlock(&lock);
-	if (log_fd >= 0 && len > 0)
-		(void)!write(log_fd, line, (size_t)len);
-	pthread_rwlock_unlock(&lock);
+	if (len > 0)
+		logq_put(line, (size_t)len);
 }
 
 /* Each right a lookup may lack, and the smallest grant of capsicum(1) that holds it. */

@@ -13,12 +13,16 @@
  *	             mprotect(PROT_WRITE) on it, and of mmap(MAP_SHARED) for writing
  *	hijack FILE  put standard input on every other open descriptor number (a
  *	             grant's among them), then open FILE for writing: "errno N"
+ *	flood FILE   fill standard error (which no one reads), have 64 threads
+ *	             name /etc/passwd over and over, then print FILE: the
+ *	             supervisor must not wait for the refusal lines (alarm: 20 s)
  *	exit N       exit with status N
  *	kill         end by SIGTERM
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +85,40 @@ static int hijack(const char *name)
 	return 0;
 }
 
+static void *fill_stderr(void *arg)
+{
+	static char junk[4096];
+
+	(void)arg;
+	memset(junk, 'x', sizeof(junk));
+	for (;;)
+		if (write(2, junk, sizeof(junk)) < 0)
+			return NULL;
+}
+
+static void *name_passwd(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 200; i++)
+		(void)syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY);
+	return NULL;
+}
+
+static int flood(const char *name)
+{
+	pthread_t t, workers[64];
+
+	alarm(20);
+	pthread_create(&t, NULL, fill_stderr, NULL);
+	usleep(100000);
+	for (int i = 0; i < 64; i++)
+		pthread_create(&workers[i], NULL, name_passwd, NULL);
+	for (int i = 0; i < 64; i++)
+		pthread_join(workers[i], NULL);
+	fflush(stdout);
+	return cat(name);
+}
+
 int main(int argc, char *argv[])
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -92,6 +130,12 @@ int main(int argc, char *argv[])
 		return map(argv[2]);
 	if (strcmp(cmd, "hijack") == 0 && argc > 2)
 		return hijack(argv[2]);
+	if (strcmp(cmd, "flood") == 0 && argc > 2) {
+		int r = flood(argv[2]);
+
+		fflush(stdout);
+		_exit(r); /* the stderr thread is still blocked */
+	}
 	if (strcmp(cmd, "capmode") == 0)
 		printf("capmode=%d\n", syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER);
 	else if (strcmp(cmd, "netlink") == 0)
