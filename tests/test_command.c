@@ -470,6 +470,22 @@ START_TEST(refusal_lines_never_stall_the_supervisor)
 }
 END_TEST
 
+/*
+ * Network off: no Internet socket at all, since listen() on a fresh one
+ * would bind a port by itself (attack review); unix socket pairs work.
+ */
+START_TEST(network_is_off)
+{
+	struct result r;
+	char want[64];
+
+	run(&r, "--", CMD_PROBE, "inet", NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	snprintf(want, sizeof(want), "errno %d\nerrno 0\n", ECAPMODE);
+	ck_assert_str_eq(r.out, want);
+}
+END_TEST
+
 START_TEST(stdio_is_limited_unless_inherited)
 {
 	struct result r;
@@ -683,6 +699,7 @@ static Suite *suite(void)
 	tcase_add_test(t, shared_read_mapping_of_a_read_only_file);
 	tcase_add_test(t, a_grants_number_taken_over_grants_nothing);
 	tcase_add_test(t, refusal_lines_never_stall_the_supervisor);
+	tcase_add_test(t, network_is_off);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);

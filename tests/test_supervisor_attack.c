@@ -1028,6 +1028,9 @@ START_TEST(device_node_beneath_held_directory)
 	              "mknodat(held dir, S_IFCHR 1:3) in capability mode: returned %ld errno %d%s",
 	              rc, e, live ? "; the node opens and writes: a live device" : "");
 	ck_assert_fails(mknodat(w, "loop0", S_IFBLK | 0600, makedev(7, 0)), EPERM);
+	/* a rename that leaves a whiteout behind makes a 0:0 character device */
+	ck_assert_int_eq(close(openat(w, "a", O_WRONLY | O_CREAT, 0600)), 0);
+	ck_assert_fails(syscall(SYS_renameat2, w, "a", w, "b", RENAME_WHITEOUT), EPERM);
 }
 END_TEST
 

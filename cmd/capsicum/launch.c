@@ -20,15 +20,18 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <capsicum_helpers.h>
 #include <sys/procctl.h>
 
+#include "../../src/arch/arch.h"
 #include "../../src/bpf/dispatch.h"
 #include "../../src/lock.h"
 #include "../../src/rights/state.h"
+#include "../../src/seccomp/install.h"
 #include "../../src/supervisor/client.h"
 #include "../../src/supervisor/ctl.h"
 #include "capsicum.h"
@@ -108,6 +111,40 @@ static void start_supervisor(void)
 }
 
 /*
+ * Network off.  Capability mode refuses addresses (bind, connect, sendto
+ * with one), but listen() on a fresh TCP socket binds a port by itself
+ * and serves whoever connects.  The program may have unix sockets
+ * (socketpair, and connections to named sockets the supervisor could one
+ * day serve), not Internet ones.  A filter of the same make as the
+ * library's (its prologue refuses foreign conventions; it traps where
+ * failures trap).
+ */
+static void no_network(void)
+{
+	static const uint32_t inet[] = {AF_INET, AF_INET6};
+	struct bpf_asm a;
+	int refuse, allow, r;
+
+	bpf_init(&a);
+	refuse = bpf_label(&a);
+	allow = bpf_label(&a);
+	bpf_prologue(&a);
+	bpf_jmp(&a, BPF_JEQ, NR_socket, BPF_NEXT, allow);
+	bpf_ld(&a, SD_ARG_LO(0));
+	bpf_jump_set(&a, inet, ARRAY_SIZE_(inet), refuse);
+	bpf_bind(&a, allow);
+	bpf_ret(&a, SECCOMP_RET_ALLOW);
+	bpf_bind(&a, refuse);
+	bpf_ret(&a, ret_fail(ECAPMODE));
+	r = bpf_finish(&a);
+	if (r == 0)
+		r = seccomp_install(&a);
+	bpf_free(&a);
+	if (r != 0)
+		fail(EXIT_TOOL, "cannot turn the network off: %s", strerror(-r));
+}
+
+/*
  * stdin, stdout and stderr as caph_limit_stdio(3) leaves them, one filter
  * each: what caph_limit_stream() does in three calls.
  */
@@ -164,6 +201,7 @@ _Noreturn void run_confined(struct options *o)
 		fail(EXIT_TOOL, "cannot report refusals: %s", strerror(errno));
 	if (o->stdio_limit)
 		limit_stdio();
+	no_network();
 	if (cap_enter() != 0)
 		fail(EXIT_TOOL, "cannot enter capability mode: %s", strerror(errno));
 	fexecve(o->prog, o->argv, environ);

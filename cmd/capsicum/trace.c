@@ -21,6 +21,7 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <linux/audit.h>
 
 #include "../../src/supervisor/paths.h"
 #include "capsicum.h"
@@ -41,19 +42,27 @@ static const char *error_name(int e)
 	return e == ENOTCAPABLE ? "ENOTCAPABLE" : e == ECAPMODE ? "ECAPMODE" : strerror(e);
 }
 
-/* A capability failure: report it, and make the call return the error. */
-static void answer(pid_t pid, const siginfo_t *si)
+/*
+ * A capability failure: report it, and make the call return the error.
+ * Only a trap the kernel raised for the call the thread stopped in: a
+ * SIGSYS the program queued to itself with a forged siginfo is delivered
+ * as it is (the kernel leaves the call's number in rax after a trap; a
+ * call that ran has its result there).  false if not a trap.
+ */
+static bool answer(pid_t pid, const siginfo_t *si)
 {
 	struct user_regs_struct regs;
 
-	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) != 0)
-		return;
+	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs) != 0 || si->si_arch != AUDIT_ARCH_X86_64 ||
+	    (unsigned long long)si->si_call_addr != regs.rip ||
+	    (unsigned long long)si->si_syscall != regs.orig_rax || regs.rax != regs.orig_rax)
+		return false;
 	fprintf(stderr,
 	        "capsicum: trace: thread %d: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %s\n",
 	        (int)pid, paths_call_name(si->si_syscall), regs.rdi, regs.rsi, regs.rdx, regs.r10,
 	        regs.r8, regs.r9, error_name(si->si_errno));
 	regs.rax = (unsigned long long)-(long long)si->si_errno;
-	(void)ptrace(PTRACE_SETREGS, pid, NULL, &regs);
+	return ptrace(PTRACE_SETREGS, pid, NULL, &regs) == 0;
 }
 
 /* Tracees met so far: each starts with a SIGSTOP of the kernel's, not to be delivered. */
@@ -119,8 +128,8 @@ _Noreturn void trace_parent(pid_t child)
 		} else if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) != 0) {
 			sig = 0; /* a group stop: job control is not kept under --trace */
 		} else if (sig == SIGSYS && si.si_code == SYS_SECCOMP &&
-		           (si.si_errno == ENOTCAPABLE || si.si_errno == ECAPMODE)) {
-			answer(pid, &si);
+		           (si.si_errno == ENOTCAPABLE || si.si_errno == ECAPMODE) &&
+		           answer(pid, &si)) {
 			sig = 0;
 		} else if (sig == SIGSTOP && pid != child && first_stop(pid)) {
 			sig = 0; /* a new tracee's first stop */

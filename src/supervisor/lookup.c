@@ -273,7 +273,8 @@ static const struct open_right {
 } open_rights[] = {
     {O_PATH | O_ACCMODE, O_RDONLY, CAP_READ},
     {O_PATH | O_ACCMODE, O_WRONLY, CAP_WRITE},
-    {O_PATH | O_ACCMODE, O_RDWR, CAP_READ | CAP_WRITE},
+    {O_PATH | O_ACCMODE, O_RDWR, CAP_READ},
+    {O_PATH | O_ACCMODE, O_RDWR, CAP_WRITE},
     {O_PATH | O_ACCMODE | O_APPEND | O_TRUNC, O_WRONLY, CAP_SEEK},
     {O_PATH | O_ACCMODE | O_APPEND | O_TRUNC, O_RDWR, CAP_SEEK},
     {O_PATH | O_CREAT, O_CREAT, CAP_CREATE},
@@ -655,6 +656,9 @@ static int on_entry(struct job *j)
 				res = -ENOTCAPABLE;
 			flags |= RENAME_NOREPLACE;
 		}
+		/* A whiteout is a character device: no device nodes (OP_MKNOD). */
+		if (res == 0 && (flags & RENAME_WHITEOUT))
+			res = -EPERM;
 		if (res == 0 && renameat2(p, base, np, nbase, flags) != 0)
 			res = -errno;
 		close(np);

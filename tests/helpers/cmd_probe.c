@@ -6,6 +6,7 @@
  *	cat FILE     print FILE, or "errno N" if it cannot be opened
  *	capmode      "capmode=1" if the capability-mode filter answers
  *	netlink      "errno N" of socket(AF_NETLINK, ...), a call capability mode forbids
+ *	inet         "errno N" of socket(AF_INET6, SOCK_STREAM), then of socketpair(AF_UNIX)
  *	write0       "errno N" of a write to standard input
  *	fd N         "open" or "closed": descriptor N
  *	cwd          the working directory getcwd(2) reports
@@ -140,7 +141,12 @@ int main(int argc, char *argv[])
 		printf("capmode=%d\n", syscall(SYS_chdir, NULL) == -1 && errno == CAPMODE_ANSWER);
 	else if (strcmp(cmd, "netlink") == 0)
 		printf("errno %d\n", syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 0) < 0 ? errno : 0);
-	else if (strcmp(cmd, "write0") == 0)
+	else if (strcmp(cmd, "inet") == 0) {
+		int sv[2];
+
+		printf("errno %d\n", syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0) < 0 ? errno : 0);
+		printf("errno %d\n", socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 ? errno : 0);
+	} else if (strcmp(cmd, "write0") == 0)
 		printf("errno %d\n", syscall(SYS_write, 0, "x", 1) < 0 ? errno : 0);
 	else if (strcmp(cmd, "fd") == 0 && argc > 2)
 		printf("%s\n", fcntl(atoi(argv[2]), F_GETFD) < 0 ? "closed" : "open");
