@@ -41,11 +41,9 @@
 /* Whether fd may be the source of an exec: its own right, or a directory's for its files. */
 static bool executable(int fd, const struct stat *sb)
 {
-	cap_rights_t r;
-
-	if (cap_rights_get(fd, &r) != 0 || !cap_rights_is_set(&r, CAP_FEXECVE))
+	if (!state_fd_has(fd, CAP_FEXECVE))
 		return false;
-	return S_ISREG(sb->st_mode) || (S_ISDIR(sb->st_mode) && cap_rights_is_set(&r, CAP_LOOKUP));
+	return S_ISREG(sb->st_mode) || (S_ISDIR(sb->st_mode) && state_fd_has(fd, CAP_LOOKUP));
 }
 
 /*
@@ -83,8 +81,9 @@ static void allow_exec_sources(int ruleset)
 
 		if (*end != '\0' || end == e->d_name || fd == dirfd(d) || fd == ruleset)
 			continue;
-		if (state_would_trap((int)fd, CAP_FSTAT) || syscall(SYS_fstat, (int)fd, &sb) != 0 ||
-		    !executable((int)fd, &sb))
+		/* the right first: fstat on a slow number is a round trip too */
+		if (!state_fd_has((int)fd, CAP_FEXECVE) || state_would_trap((int)fd, CAP_FSTAT) ||
+		    syscall(SYS_fstat, (int)fd, &sb) != 0 || !executable((int)fd, &sb))
 			continue;
 		pb.parent_fd = (int32_t)fd;
 		(void)syscall(NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0);

@@ -99,3 +99,24 @@ bool state_would_trap(int fd, uint64_t right)
 
 	return capsicum_trapping() && state_load(fd, &st) == 0 && !state_has(&st, right);
 }
+
+bool state_fd_has(int fd, uint64_t right)
+{
+	uint64_t bits = right & RIGHT_BITS, have = 0;
+	unsigned base = CAPIDXBIT(right) == 1 ? Q_RIGHTS0 : Q_RIGHTS1;
+
+	/* Only the chunks that hold the right's bits: one query for most rights. */
+	for (unsigned c = 0; c < (base == Q_RIGHTS0 ? 6u : 3u); c++) {
+		uint64_t mask = (uint64_t)CHUNK_MASK << (QUERY_ANSWER_BITS * c);
+		int a;
+
+		if (!(bits & mask))
+			continue;
+		if ((a = ask((uint32_t)fd, base + c)) == -1)
+			return true; /* no filter for this number: all rights */
+		if (a < 0)
+			return false;
+		have |= (uint64_t)a << (QUERY_ANSWER_BITS * c);
+	}
+	return (have & bits) == bits;
+}

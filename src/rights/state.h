@@ -86,6 +86,14 @@ CAPSICUM_HIDDEN int state_load(int fd, struct fd_state *st);
 CAPSICUM_HIDDEN int rights_limit_state(int fd, const struct fd_state *st);
 
 /*
+ * Whether fd's rights include right (one CAP_* value), asking its filter
+ * only for the chunks that hold the right's bits: cheaper than
+ * state_load() where each answer is a round trip (a slow number).  false
+ * where the answer cannot be had.
+ */
+CAPSICUM_HIDDEN bool state_fd_has(int fd, uint64_t right);
+
+/*
  * Whether a call needing right on fd would be refused while failures trap
  * (procctl.c): the library's own probes, which expect refusals, ask first
  * and skip the call rather than raise SIGSYS.
