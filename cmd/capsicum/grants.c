@@ -25,6 +25,7 @@
 #include "../../src/supervisor/client.h"
 #include "../../src/rights/state.h"
 #include "../../src/supervisor/ctl.h"
+#include "../../src/supervisor/paths.h"
 #include "capsicum.h"
 
 static const struct {
@@ -79,44 +80,15 @@ unsigned grant_kind_of(const char *option)
 
 bool path_normalise(const char *name, char *out)
 {
-	char abs[2 * PATH_MAX];
-	size_t o = 0;
-	const char *in;
+	char abs[2 * PATH_MAX], cwd[PATH_MAX];
 
-	if (name[0] == '/') {
+	if (name[0] == '/')
 		snprintf(abs, sizeof(abs), "%s", name);
-	} else {
-		char cwd[PATH_MAX];
-
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return false;
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return false;
+	else
 		snprintf(abs, sizeof(abs), "%s/%s", cwd, name);
-	}
-	in = abs;
-	while (*in) {
-		const char *c = in + strspn(in, "/");
-		size_t len = strcspn(c, "/");
-
-		in = c + len;
-		if (len == 0 || (len == 1 && c[0] == '.'))
-			continue;
-		if (len == 2 && c[0] == '.' && c[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			continue;
-		}
-		if (o + len + 2 > PATH_MAX)
-			return false;
-		out[o++] = '/';
-		memcpy(out + o, c, len);
-		o += len;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return true;
+	return strlen(abs) < PATH_MAX && paths_normalise(abs, out) == 0;
 }
 
 void grant_add(struct options *o, const char *path, unsigned k, bool system)

@@ -56,12 +56,7 @@ bool paths_enabled(void)
 	return enabled;
 }
 
-/*
- * Normalise an absolute name without looking at the file system: no empty
- * components, no "." and no "..", which stops at "/".  out has PATH_MAX
- * bytes, and is not in.  0 or -ENAMETOOLONG.
- */
-static int normalise(const char *in, char *out)
+int paths_normalise(const char *in, char *out)
 {
 	size_t o = 0;
 
@@ -153,7 +148,7 @@ static int canonical(char *name, bool follow)
 		             (int)len, comp) >= (int)sizeof(cand))
 			return -ENAMETOOLONG;
 		memmove(todo, comp + len, strlen(comp + len) + 1);
-		if (normalise(cand, norm) != 0)
+		if (paths_normalise(cand, norm) != 0)
 			return -ENAMETOOLONG;
 		strcpy(cand, norm);
 		e = covering(cand, &rest);
@@ -222,7 +217,7 @@ int paths_resolve(char *path, bool follow, int *dir, struct record *rec, struct 
 		return -ECAPMODE;
 	else if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= (int)sizeof(abs))
 		return -ENAMETOOLONG;
-	if (normalise(abs, n->shown) != 0)
+	if (paths_normalise(abs, n->shown) != 0)
 		return -ENAMETOOLONG;
 	*dir = -1;
 	pthread_rwlock_rdlock(&lock);
@@ -301,7 +296,7 @@ static int read_name(struct target *t, uint64_t addr, uint64_t len, char *out)
 	raw[len] = '\0';
 	if (raw[0] != '/' || strlen(raw) != len)
 		return -EINVAL;
-	return normalise(raw, out);
+	return paths_normalise(raw, out);
 }
 
 static int add(struct target *t, int fd, uint64_t addr, uint64_t len)
@@ -562,7 +557,7 @@ void paths_learn(struct target *t, int dirfd, const char *path, char need, bool 
 	}
 	base[n] = '\0';
 	snprintf(abs, sizeof(abs), "%s/%s", base, path);
-	if (normalise(abs, name) != 0)
+	if (paths_normalise(abs, name) != 0)
 		return;
 	/* What is there now, before the call: f(ile), d(irectory) or -(nothing). */
 	kind = lstat(name, &st) != 0 ? '-' : S_ISDIR(st.st_mode) ? 'd' : 'f';

@@ -35,6 +35,14 @@
 #include "serve.h"
 #include "target.h"
 
+/*
+ * Normalise an absolute name without looking at the file system: no empty
+ * components, no "." and no "..", which stops at "/".  out has PATH_MAX
+ * bytes, and is not in.  0 or -ENAMETOOLONG.  (capsicum(1) names its
+ * grants so too.)
+ */
+CAPSICUM_HIDDEN int paths_normalise(const char *in, char *out);
+
 CAPSICUM_HIDDEN void paths_enable(void);
 CAPSICUM_HIDDEN bool paths_enabled(void);
 

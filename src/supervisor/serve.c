@@ -107,6 +107,16 @@ void serve_signal(struct target *t, const struct seccomp_data *d, struct reply *
 		r->error = ECAPMODE;
 }
 
+/* The state at args[3] (args[4] bytes) of a control request: 0 or a positive errno. */
+static int read_state(struct target *t, const struct seccomp_data *d, struct fd_state *st)
+{
+	if (d->args[4] != sizeof(*st))
+		return EINVAL;
+	if (target_read(t, d->args[3], st, sizeof(*st)) != 0 || !target_valid(t))
+		return EFAULT;
+	return state_valid(st) ? 0 : EINVAL;
+}
+
 /*
  * CTL_LIMIT: the caller limited fd to the state at args[3] (args[4] bytes).
  * Any descriptor may be recorded; the supervisor judges lookups beneath it
@@ -117,18 +127,8 @@ static void limit(struct target *t, const struct seccomp_data *d, struct reply *
 	struct fd_state st;
 	int fd = arg_int(d, 2), copy, err;
 
-	if (d->args[4] != sizeof(st)) {
-		r->error = EINVAL;
+	if ((r->error = read_state(t, d, &st)) != 0)
 		return;
-	}
-	if (target_read(t, d->args[3], &st, sizeof(st)) != 0 || !target_valid(t)) {
-		r->error = EFAULT;
-		return;
-	}
-	if (!state_valid(&st)) {
-		r->error = EINVAL;
-		return;
-	}
 	if ((copy = target_getfd(t, fd)) < 0) {
 		err = copy;
 	} else {
@@ -155,18 +155,8 @@ static void place(struct target *t, const struct seccomp_data *d, struct reply *
 	struct fd_state st;
 	struct record rec;
 
-	if (d->args[4] != sizeof(st)) {
-		r->error = EINVAL;
+	if ((r->error = read_state(t, d, &st)) != 0)
 		return;
-	}
-	if (target_read(t, d->args[3], &st, sizeof(st)) != 0 || !target_valid(t)) {
-		r->error = EFAULT;
-		return;
-	}
-	if (!state_valid(&st)) {
-		r->error = EINVAL;
-		return;
-	}
 	if (!slow_enabled()) {
 		r->error = ENOTCAPABLE;
 		return;
