@@ -8,7 +8,10 @@
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <sys/capsicum.h>
@@ -486,6 +489,48 @@ START_TEST(network_is_off)
 }
 END_TEST
 
+/* --net: the supervisor connects and binds the program's Internet sockets. */
+START_TEST(net_grants_connect_and_bind)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sin);
+	int srv = socket(AF_INET, SOCK_STREAM, 0);
+	char code[512];
+	struct result r;
+	pid_t pid;
+
+	ck_assert_int_ge(srv, 0);
+	ck_assert_int_eq(bind(srv, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(srv, 4), 0);
+	ck_assert_int_eq(getsockname(srv, (struct sockaddr *)&sin, &len), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int c = accept(srv, NULL, NULL);
+
+		_exit(c >= 0 && write(c, "hello\n", 6) == 6 ? 0 : 1);
+	}
+	close(srv);
+	snprintf(code, sizeof(code),
+	         "import socket\n"
+	         "s = socket.create_connection(('127.0.0.1', %d))\n"
+	         "print(s.recv(16).decode(), end='')\n"
+	         "b = socket.socket()\n"
+	         "b.bind(('127.0.0.1', 0))\n"
+	         "print(b.getsockname()[1] > 0)\n",
+	         ntohs(sin.sin_port));
+	run(&r, "--net", "--", "/usr/bin/python3", "-c", code, NULL);
+	ck_assert_msg(exit_status(&r) == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "hello\nTrue\n");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* without it, no Internet socket at all */
+	run(&r, "--", "/usr/bin/python3", "-c", code, NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
 START_TEST(stdio_is_limited_unless_inherited)
 {
 	struct result r;
@@ -700,6 +745,7 @@ static Suite *suite(void)
 	tcase_add_test(t, a_grants_number_taken_over_grants_nothing);
 	tcase_add_test(t, refusal_lines_never_stall_the_supervisor);
 	tcase_add_test(t, network_is_off);
+	tcase_add_test(t, net_grants_connect_and_bind);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);

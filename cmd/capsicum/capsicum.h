@@ -41,6 +41,7 @@ struct options {
 	bool system;      /* grant the system's library directories */
 	bool stdio_limit; /* limit stdin, stdout and stderr as caph_limit_stdio(3) */
 	bool quiet, trace, trap, learn;
+	bool net; /* Internet sockets, connect and bind served (--net) */
 	char **argv;          /* the program and its arguments */
 	int prog;             /* the program, opened for fexecve */
 	char found[PATH_MAX]; /* where it was found */
@@ -61,6 +62,8 @@ const char *grant_option(unsigned kinds);
 unsigned grant_kind_of(const char *option); /* 0 if none */
 void grant_add(struct options *o, const char *path, unsigned kinds, bool system);
 void grant_system_defaults(struct options *o);
+/* What the C library reads to resolve names (--net). */
+void grant_net_defaults(struct options *o);
 /* Merge and check the grants: a grant beneath another cannot take rights away. */
 void grants_settle(struct options *o);
 /* Open every grant (before the supervisor starts). */

@@ -148,6 +148,18 @@ void grant_system_defaults(struct options *o)
 			grant_add(o, defaults[i].name, defaults[i].kind, true);
 }
 
+void grant_net_defaults(struct options *o)
+{
+	static const char *const files[] = {
+	    "/etc/resolv.conf", "/etc/hosts",    "/etc/nsswitch.conf", "/etc/host.conf",
+	    "/etc/gai.conf",    "/etc/services", "/etc/protocols"};
+	struct stat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE_(files); i++)
+		if (stat(files[i], &st) == 0)
+			grant_add(o, files[i], G_READ, true);
+}
+
 /* Whether name lies strictly beneath dir. */
 static bool beneath(const char *name, const char *dir)
 {

@@ -165,7 +165,7 @@ static void limit_stdio(void)
 _Noreturn void run_confined(struct options *o)
 {
 	char cwd[PATH_MAX];
-	unsigned flags = o->quiet ? 0 : PATH_LOG_REFUSALS;
+	unsigned flags = (o->quiet ? 0 : PATH_LOG_REFUSALS) | (o->net ? PATH_NET : 0);
 
 	/* Only what the user names: no descriptor the caller left open but the program's. */
 	if (o->prog > 3)
@@ -201,7 +201,8 @@ _Noreturn void run_confined(struct options *o)
 		fail(EXIT_TOOL, "cannot report refusals: %s", strerror(errno));
 	if (o->stdio_limit)
 		limit_stdio();
-	no_network();
+	if (!o->net)
+		no_network();
 	if (cap_enter() != 0)
 		fail(EXIT_TOOL, "cannot enter capability mode: %s", strerror(errno));
 	fexecve(o->prog, o->argv, environ);

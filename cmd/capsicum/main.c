@@ -56,6 +56,9 @@ static const char usage_text[] =
     "                         /etc/ld.so.cache /usr/share/locale\n"
     "                         /usr/share/zoneinfo /etc/localtime\n"
     "                         /etc/locale.alias, and the program's own file\n"
+    "      --net              Internet access: sockets, connect and bind (the\n"
+    "                         supervisor performs them), and the name service\n"
+    "                         files of /etc read-only\n"
     "      --stdio=MODE       limit: stdin read-only, stdout and stderr write-only\n"
     "                         (the default); inherit: unrestricted\n"
     "\n"
@@ -74,8 +77,8 @@ static const char usage_text[] =
     "  -h, --help             this text\n"
     "  -V, --version          the version\n"
     "\n"
-    "Network access, signals to other processes and running other programs\n"
-    "by name are refused in capability mode.  Exit status: the program's; 125\n"
+    "Network access (without --net), signals to other processes and running\n"
+    "other programs by name are refused.  Exit status: the program's; 125\n"
     "for an error of capsicum itself, 126 if the program cannot run, 127 if it\n"
     "is not found.  See capsicum(1).\n";
 
@@ -85,26 +88,19 @@ enum {
 	OPT_TRACE,
 	OPT_TRAP,
 	OPT_LEARN,
+	OPT_NET,
 };
 
 static const struct option longopts[] = {
-    {"read", required_argument, NULL, 'r'},
-    {"write", required_argument, NULL, 'w'},
-    {"create", required_argument, NULL, 'c'},
-    {"exec", required_argument, NULL, 'x'},
-    {"all", required_argument, NULL, 'a'},
-    {"no-system", no_argument, NULL, OPT_NO_SYSTEM},
-    {"stdio", required_argument, NULL, OPT_STDIO},
-    {"env", required_argument, NULL, 'e'},
-    {"unsetenv", required_argument, NULL, 'u'},
-    {"clearenv", no_argument, NULL, 'i'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"trace", no_argument, NULL, OPT_TRACE},
-    {"trap", no_argument, NULL, OPT_TRAP},
-    {"learn", no_argument, NULL, OPT_LEARN},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    {"read", required_argument, NULL, 'r'},   {"write", required_argument, NULL, 'w'},
+    {"create", required_argument, NULL, 'c'}, {"exec", required_argument, NULL, 'x'},
+    {"all", required_argument, NULL, 'a'},    {"no-system", no_argument, NULL, OPT_NO_SYSTEM},
+    {"net", no_argument, NULL, OPT_NET},      {"stdio", required_argument, NULL, OPT_STDIO},
+    {"env", required_argument, NULL, 'e'},    {"unsetenv", required_argument, NULL, 'u'},
+    {"clearenv", no_argument, NULL, 'i'},     {"quiet", no_argument, NULL, 'q'},
+    {"trace", no_argument, NULL, OPT_TRACE},  {"trap", no_argument, NULL, OPT_TRAP},
+    {"learn", no_argument, NULL, OPT_LEARN},  {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 };
 
 /* An option --learn repeats in the command line it prints. */
@@ -175,6 +171,10 @@ int main(int argc, char *argv[])
 			o.system = false;
 			repeat(&o, "--no-system", NULL);
 			break;
+		case OPT_NET:
+			o.net = true;
+			granted = true;
+			break;
 		case OPT_STDIO:
 			if (strcmp(optarg, "limit") != 0 && strcmp(optarg, "inherit") != 0)
 				fail(EXIT_TOOL, "--stdio %s: not limit or inherit", optarg);
@@ -231,6 +231,8 @@ int main(int argc, char *argv[])
 	}
 	if (o.learn)
 		run_learning(&o);
+	if (o.net)
+		grant_net_defaults(&o);
 	grants_settle(&o);
 	if (o.trace) {
 		pid_t child = fork();

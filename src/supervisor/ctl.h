@@ -89,6 +89,7 @@ enum ctl_op {
 #define PATH_LOG_REFUSALS 1u /* one line per refused path */
 #define PATH_LOG_LEARN    2u /* one record per path used, for capsicum --learn */
 #define PATH_LOG_TRACE    4u /* every capability failure the supervisor answers */
+#define PATH_NET          8u /* connect and bind of Internet sockets are served (net.c) */
 
 /*
  * A ticket: one end of a unix socket pair that carries nothing (ticket.h),

@@ -365,6 +365,8 @@ static int set_log(struct target *t, int fd, unsigned flags)
 		return -EAGAIN;
 	}
 	log_flags = flags;
+	if (flags & PATH_NET)
+		net_grant();
 	return 0;
 }
 

@@ -109,6 +109,10 @@ CAPSICUM_HIDDEN const struct seccomp_data *paths_legacy(const struct seccomp_dat
  */
 CAPSICUM_HIDDEN void paths_getcwd(struct target *t, const struct seccomp_data *d, struct reply *r);
 
+/* capsicum --net (net.c): connect and bind of Internet sockets, served. */
+CAPSICUM_HIDDEN void net_grant(void);
+CAPSICUM_HIDDEN void serve_net(struct target *t, const struct seccomp_data *d, struct reply *r);
+
 /* The name of system call nr, for messages. */
 CAPSICUM_HIDDEN const char *paths_call_name(int nr);
 

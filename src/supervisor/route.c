@@ -66,6 +66,8 @@ const struct route routes[] = {
 	OLD(open), OLD(creat), OLD(stat), OLD(lstat), OLD(access), OLD(readlink), OLD(mkdir),
 	OLD(mknod), OLD(rmdir), OLD(unlink), OLD(rename), OLD(link), OLD(symlink), OLD(chmod),
 	OLD(chown), OLD(lchown), OLD(utimes), OLD(getcwd),
+	/* Addresses: served with capsicum --net (net.c). */
+	OLD(connect), OLD(bind),
 };
 /* clang-format on */
 
@@ -243,11 +245,18 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, char mo
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;
 	}
-	/* The old path calls: only the paths listener takes them. */
+	/*
+	 * The old path calls, connect and bind: only the paths listener takes
+	 * them all; to the others they are calls like any (connect and bind on
+	 * a slow number are still routed, below).
+	 */
 	if (r != NULL && r->kind == RK_PATHS) {
-		bpf_bind(a, notify);
-		bpf_ret(a, paths ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ALLOW);
-		return;
+		if (paths) {
+			bpf_bind(a, notify);
+			bpf_ret(a, SECCOMP_RET_USER_NOTIF);
+			return;
+		}
+		r = NULL;
 	}
 
 	emit_refusals(a, nr);

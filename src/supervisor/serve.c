@@ -275,7 +275,7 @@ static int route_kind(const struct seccomp_data *d)
 		return route->kind;
 	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
 		return RK_CTL;
-	if (route && route->kind == RK_PATHS)
+	if (route && route->kind == RK_PATHS && paths_enabled())
 		return RK_PATHS;
 	return route_fd_args(d->nr) != 0 ? RK_SLOW : -1;
 }
@@ -318,6 +318,8 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 
 			if (req->data.nr == NR_getcwd)
 				paths_getcwd(&t, &req->data, &r);
+			else if (req->data.nr == NR_connect || req->data.nr == NR_bind)
+				serve_net(&t, &req->data, &r);
 			else if (paths_legacy(&req->data, &at) == NULL)
 				r.error = ENOSYS;
 			else
