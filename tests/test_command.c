@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <sys/capsicum.h>
 
@@ -333,6 +334,10 @@ START_TEST(ls_lists_a_granted_directory)
 	run(&r, "--read", dir, "--", "/bin/ls", dir, NULL);
 	ck_assert_int_eq(exit_status(&r), 0);
 	ck_assert_str_eq(r.out, "a\nb\n");
+	/* ls -l reads extended attributes by name (lgetxattr): served */
+	run(&r, "--read", dir, "--", "/bin/ls", "-l", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_lacks(r.err, "ls:");
 	/* the directory above the grant may be looked at, not listed */
 	run(&r, "--read", dir, "--", "/bin/ls", "/tmp", NULL);
 	ck_assert_int_ne(exit_status(&r), 0);
@@ -355,6 +360,32 @@ START_TEST(python3_runs_confined)
 	ck_assert_int_eq(exit_status(&r), 1);
 	ck_assert_has(r.err, "without CAP_CREATE");
 	ck_assert(!exists(at("new")));
+}
+END_TEST
+
+START_TEST(extended_attributes_read_by_name)
+{
+	struct result r;
+	char code[512];
+
+	put("x", "");
+	if (setxattr(at("x"), "user.t", "v1", 2, 0) != 0) {
+		/* a file system without user attributes: the call itself must still be served */
+		ck_assert_int_eq(errno, ENOTSUP);
+	}
+	snprintf(code, sizeof(code),
+	         "import os\n"
+	         "try:\n"
+	         "    print(os.getxattr('%s', 'user.t'), os.listxattr('%s'))\n"
+	         "except OSError as e:\n"
+	         "    print(e.errno)\n",
+	         at("x"), at("x"));
+	run(&r, "--read", dir, "--", "/usr/bin/python3", "-c", code, NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	if (getxattr(at("x"), "user.t", NULL, 0) == 2)
+		ck_assert_str_eq(r.out, "b'v1' ['user.t']\n");
+	else
+		ck_assert_int_eq(atoi(r.out), ENOTSUP);
 }
 END_TEST
 
@@ -739,6 +770,7 @@ static Suite *suite(void)
 	tcase_add_test(t, ls_lists_a_granted_directory);
 	tcase_add_test(t, python3_runs_confined);
 	tcase_add_test(t, links_are_followed_through_the_grants_only);
+	tcase_add_test(t, extended_attributes_read_by_name);
 	tcase_add_test(t, a_static_program_is_confined_from_its_first_instruction);
 	tcase_add_test(t, stdio_is_limited_unless_inherited);
 	tcase_add_test(t, shared_read_mapping_of_a_read_only_file);

@@ -47,7 +47,8 @@ static const unsigned long grant_ioctls[] = {FIOCLEX, FIONCLEX, FIONREAD, TCGETS
 static void kind_rights(unsigned kind, cap_rights_t *r)
 {
 	cap_rights_set(r, CAP_LOOKUP, CAP_READ, CAP_SEEK, CAP_FSTAT, CAP_FSTATAT, CAP_FSTATFS,
-	               CAP_FCNTL, CAP_EVENT, CAP_MMAP_R, CAP_FPATHCONF, CAP_IOCTL);
+	               CAP_FCNTL, CAP_EVENT, CAP_MMAP_R, CAP_FPATHCONF, CAP_IOCTL, CAP_EXTATTR_GET,
+	               CAP_EXTATTR_LIST);
 	if (kind & (G_WRITE | G_CREATE))
 		cap_rights_set(r, CAP_WRITE, CAP_FTRUNCATE, CAP_FSYNC, CAP_FUTIMES, CAP_FUTIMESAT,
 		               CAP_MMAP_RW, CAP_FLOCK);

@@ -151,6 +151,8 @@ const struct cm_rule cm_rules[] = {
 	ROUTE_AS(unlink, RK_PATHS), ROUTE_AS(rename, RK_PATHS), ROUTE_AS(link, RK_PATHS),
 	ROUTE_AS(symlink, RK_PATHS), ROUTE_AS(chmod, RK_PATHS), ROUTE_AS(chown, RK_PATHS),
 	ROUTE_AS(lchown, RK_PATHS), ROUTE_AS(utimes, RK_PATHS), ROUTE_AS(getcwd, RK_PATHS),
+	ROUTE_AS(getxattr, RK_PATHS), ROUTE_AS(lgetxattr, RK_PATHS), ROUTE_AS(listxattr, RK_PATHS),
+	ROUTE_AS(llistxattr, RK_PATHS),
 	/* Internet addresses: capsicum --net (supervisor/net.c); ECAPMODE otherwise. */
 	ROUTE_AS(connect, RK_PATHS), ROUTE_AS(bind, RK_PATHS),
 

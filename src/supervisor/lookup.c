@@ -35,6 +35,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/xattr.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 
@@ -67,6 +68,8 @@ enum op {
 	OP_LINK,
 	OP_RENAME,
 	OP_RENAME2,
+	OP_GETXATTR,  /* getxattr, lgetxattr (paths.c: pseudo *at form, flags in args[5]) */
+	OP_LISTXATTR, /* listxattr, llistxattr (likewise) */
 };
 
 #define NO_FLAGS 0xff
@@ -103,6 +106,8 @@ static const struct lookup_call calls[] = {
 	{NR_linkat,     OP_LINK,      4,        CAP_LINKAT_SOURCE, CAP_LINKAT_SOURCE},
 	{NR_renameat,   OP_RENAME,    NO_FLAGS, CAP_RENAMEAT_SOURCE, 0},
 	{NR_renameat2,  OP_RENAME2,   4,        CAP_RENAMEAT_SOURCE, 0},
+	{NR_getxattr,   OP_GETXATTR,  5,        CAP_EXTATTR_GET,   CAP_EXTATTR_GET},
+	{NR_listxattr,  OP_LISTXATTR, 5,        CAP_EXTATTR_LIST,  CAP_EXTATTR_LIST},
 };
 /* clang-format on */
 
@@ -467,6 +472,36 @@ static int write_out(struct job *j, int arg, const void *buf, size_t len)
 	return target_write(j->t, j->d->args[arg], buf, len);
 }
 
+/*
+ * Extended attributes by name (the old calls, paths.c), read through
+ * /proc/self/fd/N of the object: an O_PATH descriptor of a link itself
+ * reads the link's own.  Buffers of at most XATTR_SIZE_MAX.
+ */
+static int xattr(struct job *j, struct reply *r, const char *proc)
+{
+	static _Thread_local char buf[65536];
+	const struct seccomp_data *d = j->d;
+	char name[PATH_MAX];
+	uint64_t size = j->call->op == OP_GETXATTR ? d->args[4] : d->args[3];
+	ssize_t n;
+
+	if (size > sizeof(buf))
+		size = sizeof(buf);
+	if (j->call->op == OP_GETXATTR) {
+		if (target_read_path(j->t, d->args[2], name) != 0 || !target_valid(j->t))
+			return -EFAULT;
+		n = getxattr(proc, name, buf, (size_t)size);
+	} else {
+		n = listxattr(proc, buf, (size_t)size);
+	}
+	if (n < 0)
+		return -errno;
+	if (size > 0 && write_out(j, j->call->op == OP_GETXATTR ? 3 : 2, buf, (size_t)n) != 0)
+		return -EFAULT;
+	r->val = n;
+	return 0;
+}
+
 static int on_object(struct job *j, struct reply *r)
 {
 	const struct seccomp_data *d = j->d;
@@ -556,6 +591,10 @@ static int on_object(struct job *j, struct reply *r)
 	case OP_FUTIMESAT:
 		if (utimensat(fd, "", tsp, AT_EMPTY_PATH) != 0)
 			res = -errno;
+		break;
+	case OP_GETXATTR:
+	case OP_LISTXATTR:
+		res = xattr(j, r, proc);
 		break;
 	}
 	close(fd);
@@ -902,6 +941,8 @@ static int above(struct job *j, struct reply *r)
 	case OP_ACCESS:
 	case OP_ACCESS2:
 	case OP_READLINK:
+	case OP_GETXATTR:
+	case OP_LISTXATTR:
 		if (!j->name[0].ancestor)
 			break;
 		return on_object(j, r);
@@ -939,9 +980,17 @@ void serve_lookup(struct target *t, const struct seccomp_data *d, struct reply *
 	lookup_as(t, d, (int)d->nr, r);
 }
 
+/* The route of the pseudo *at forms of the xattr calls (paths.c): a directory in args[0]. */
+static const struct route xattr_routes[] = {
+    {NR_getxattr, RK_LOOKUP, {0, NO_ARG}, 1, 0},
+    {NR_listxattr, RK_LOOKUP, {0, NO_ARG}, 1, 0},
+};
+
 void lookup_as(struct target *t, const struct seccomp_data *d, int shown_nr, struct reply *r)
 {
-	const struct route *route = route_find((int)d->nr);
+	const struct route *route = (int)d->nr == NR_getxattr    ? &xattr_routes[0]
+	                            : (int)d->nr == NR_listxattr ? &xattr_routes[1]
+	                                                         : route_find((int)d->nr);
 	struct job j = {.t = t, .d = d, .call = find_call((int)d->nr), .shown_nr = shown_nr};
 	int res;
 

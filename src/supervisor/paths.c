@@ -407,6 +407,8 @@ static const struct {
     {CAP_LOOKUP, "CAP_LOOKUP", "--read"},
     {CAP_FSTAT, "CAP_FSTAT", "--read"},
     {CAP_FSTATAT, "CAP_FSTATAT", "--read"},
+    {CAP_EXTATTR_GET, "CAP_EXTATTR_GET", "--read"},
+    {CAP_EXTATTR_LIST, "CAP_EXTATTR_LIST", "--read"},
     {CAP_WRITE, "CAP_WRITE", "--write"},
     {CAP_FTRUNCATE, "CAP_FTRUNCATE", "--write"},
     {CAP_FSYNC, "CAP_FSYNC", "--write"},
@@ -600,6 +602,14 @@ static const struct legacy {
     {NR_chown, NR_fchownat, {K, 0, 1, 2, K, END}, {AT_FDCWD, 0, 0, 0, 0}},
     {NR_lchown, NR_fchownat, {K, 0, 1, 2, K, END}, {AT_FDCWD, 0, 0, 0, AT_SYMLINK_NOFOLLOW}},
     {NR_utimes, NR_futimesat, {K, 0, 1, END, END, END}, {AT_FDCWD}},
+    /* no *at form on registers: pseudo ones, the flags in args[5] (lookup.c) */
+    {NR_getxattr, NR_getxattr, {K, 0, 1, 2, 3, K}, {AT_FDCWD, 0, 0, 0, 0, 0}},
+    {NR_lgetxattr, NR_getxattr, {K, 0, 1, 2, 3, K}, {AT_FDCWD, 0, 0, 0, 0, AT_SYMLINK_NOFOLLOW}},
+    {NR_listxattr, NR_listxattr, {K, 0, 1, 2, END, K}, {AT_FDCWD, 0, 0, 0, 0, 0}},
+    {NR_llistxattr,
+     NR_listxattr,
+     {K, 0, 1, 2, END, K},
+     {AT_FDCWD, 0, 0, 0, 0, AT_SYMLINK_NOFOLLOW}},
 };
 
 const struct seccomp_data *paths_legacy(const struct seccomp_data *d, struct seccomp_data *out)

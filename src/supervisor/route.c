@@ -65,7 +65,8 @@ const struct route routes[] = {
 	/* The old path calls, served as their *at forms (paths.c). */
 	OLD(open), OLD(creat), OLD(stat), OLD(lstat), OLD(access), OLD(readlink), OLD(mkdir),
 	OLD(mknod), OLD(rmdir), OLD(unlink), OLD(rename), OLD(link), OLD(symlink), OLD(chmod),
-	OLD(chown), OLD(lchown), OLD(utimes), OLD(getcwd),
+	OLD(chown), OLD(lchown), OLD(utimes), OLD(getcwd), OLD(getxattr), OLD(lgetxattr),
+	OLD(listxattr), OLD(llistxattr),
 	/* Addresses: served with capsicum --net (net.c). */
 	OLD(connect), OLD(bind),
 };
