@@ -116,8 +116,9 @@ static const struct lookup_call calls[] = {
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |     \
 	 O_SYNC | O_ASYNC | O_DIRECT | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | \
 	 O_TMPFILE | 0100000 /* O_LARGEFILE, 0 in x86_64 user headers */)
-#define BENEATH      (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
-#define RACE_RETRIES 8
+#define BENEATH         (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
+#define RACE_RETRIES    8
+#define XATTR_SIZE_MAX_ 65536 /* the kernel's bound on a value or a list */
 
 /* One directory argument: the caller's number, our copy, its record. */
 struct dir {
@@ -479,27 +480,34 @@ static int write_out(struct job *j, int arg, const void *buf, size_t len)
  */
 static int xattr(struct job *j, struct reply *r, const char *proc)
 {
-	static _Thread_local char buf[65536];
 	const struct seccomp_data *d = j->d;
-	char name[PATH_MAX];
+	char name[PATH_MAX], *buf;
 	uint64_t size = j->call->op == OP_GETXATTR ? d->args[4] : d->args[3];
-	ssize_t n;
+	ssize_t n = -1;
+	int res = 0;
 
-	if (size > sizeof(buf))
-		size = sizeof(buf);
+	/* not in thread-local storage: glibc carves that out of every thread's stack */
+	if (size > XATTR_SIZE_MAX_)
+		size = XATTR_SIZE_MAX_;
+	if ((buf = malloc(size ? (size_t)size : 1)) == NULL)
+		return -ENOMEM;
 	if (j->call->op == OP_GETXATTR) {
 		if (target_read_path(j->t, d->args[2], name) != 0 || !target_valid(j->t))
-			return -EFAULT;
-		n = getxattr(proc, name, buf, (size_t)size);
+			res = -EFAULT;
+		else
+			n = getxattr(proc, name, buf, (size_t)size);
 	} else {
 		n = listxattr(proc, buf, (size_t)size);
 	}
-	if (n < 0)
-		return -errno;
-	if (size > 0 && write_out(j, j->call->op == OP_GETXATTR ? 3 : 2, buf, (size_t)n) != 0)
-		return -EFAULT;
-	r->val = n;
-	return 0;
+	if (res == 0 && n < 0)
+		res = -errno;
+	else if (res == 0 && size > 0 &&
+	         write_out(j, j->call->op == OP_GETXATTR ? 3 : 2, buf, (size_t)n) != 0)
+		res = -EFAULT;
+	else if (res == 0)
+		r->val = n;
+	free(buf);
+	return res;
 }
 
 static int on_object(struct job *j, struct reply *r)
