@@ -18,7 +18,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <sys/mman.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -187,32 +186,6 @@ static int refusal(struct target *t, int fd, int error)
 	return error;
 }
 
-/*
- * The rights filter refuses mmap(MAP_SHARED) without CAP_MMAP_W: a rule of a
- * number must hold for the worst file, one open for writing, whose shared
- * mapping mprotect could make writable (DESIGN, mmap).  On a slow number
- * the supervisor sees the file: open read-only, a shared read mapping can
- * never become writable, and CAP_MMAP_R is all FreeBSD asks (glibc maps
- * its gconv cache so).  Continuing is safe: a file placed on the number
- * meanwhile has at least this state (slow.h), so CAP_MMAP_R, and if it is
- * open for writing it has CAP_WRITE too, which with CAP_MMAP_R makes
- * CAP_MMAP_W.
- */
-static bool shared_read_only_map(struct target *t, int fd, const struct record *rec,
-                                 const struct seccomp_data *d)
-{
-	int copy, fl;
-
-	if ((int)d->nr != NR_mmap || (d->args[3] & 0x0f) == MAP_PRIVATE ||
-	    (d->args[2] & PROT_WRITE) || !state_has(&rec->st, CAP_MMAP_R))
-		return false;
-	if ((copy = target_getfd(t, fd)) < 0)
-		return false;
-	fl = fcntl(copy, F_GETFL);
-	close(copy);
-	return fl >= 0 && (fl & O_ACCMODE) == O_RDONLY;
-}
-
 void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
 	unsigned args = route_fd_args_of(d);
@@ -230,7 +203,7 @@ void serve_slow(struct target *t, const struct seccomp_data *d, struct reply *r)
 			return;
 		}
 		action = rights_judge(fd, &rec.st, d, args);
-		if (action == SECCOMP_RET_ALLOW || shared_read_only_map(t, fd, &rec, d))
+		if (action == SECCOMP_RET_ALLOW)
 			continue;
 		if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
 			r->error = refusal(t, fd, (int)(action & SECCOMP_RET_DATA));

@@ -69,6 +69,11 @@ void serve_net(struct target *t, const struct seccomp_data *d, struct reply *r)
 		r->error = ECAPMODE; /* unix paths and abstract names are global names */
 		return;
 	}
+	/* acting as the supervisor is acting as the caller only with the same credentials */
+	if ((res = target_check_creds(t)) != 0) {
+		r->error = -res;
+		return;
+	}
 	if ((copy = target_getfd(t, fd)) < 0) {
 		r->error = -copy;
 		return;

@@ -464,9 +464,34 @@ static bool exists(const char *name)
 	return lstat(name, &st) == 0 || errno != ENOENT;
 }
 
+/*
+ * A name as it may be shown on a terminal: control characters, DEL and
+ * backslashes escaped (\xNN, \\), so that a name the program chose cannot
+ * break a report line or move the cursor.  out has 4 * PATH_MAX bytes.
+ */
+static void visible(const char *in, char *out)
+{
+	size_t o = 0;
+
+	for (; *in && o + 5 < 4 * PATH_MAX; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			o += (size_t)snprintf(out + o, 5, c == '\\' ? "\\\\" : "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
 bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, bool entry_op)
 {
-	char line[3 * PATH_MAX], dir[PATH_MAX];
+	/* on the heap: workers' stacks are small, and thread-local storage comes out of them */
+	struct {
+		char shown[4 * PATH_MAX], place[4 * PATH_MAX], grant[4 * PATH_MAX];
+		char line[14 * PATH_MAX], dir[PATH_MAX];
+	} * b;
+	char *shown, *place, *grant, *line, *dir;
 	const char *call = paths_call_name(nr), *where = n->shown;
 	bool violation;
 	int len;
@@ -486,6 +511,14 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 		violation = false;
 	if (!(log_flags & PATH_LOG_TRACE) && !(violation && (log_flags & PATH_LOG_REFUSALS)))
 		return violation;
+	if ((b = malloc(sizeof(*b))) == NULL)
+		return violation;
+	shown = b->shown;
+	place = b->place;
+	grant = b->grant;
+	line = b->line;
+	dir = b->dir;
+	grant[0] = '\0';
 	if (entry_op) {
 		char *slash;
 
@@ -497,26 +530,29 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 			strcpy(dir, "/");
 		where = dir;
 	}
+	visible(n->shown, shown);
+	visible(where, place);
 	pthread_rwlock_rdlock(&lock);
+	if (n->entry >= 0)
+		visible(n->whole ? n->shown : entries[n->entry].prefix, grant);
 	if (in_proc(n->shown))
-		len = snprintf(line, sizeof(line),
+		len = snprintf(line, sizeof(b->line),
 		               "capsicum: refused %s(\"%s\"): /proc is never served in capability "
 		               "mode\n",
-		               call, n->shown);
+		               call, shown);
 	else if (n->entry < 0 || err == ECAPMODE)
 		len =
-		    snprintf(line, sizeof(line),
+		    snprintf(line, sizeof(b->line),
 		             "capsicum: refused %s(\"%s\"): no grant covers it (to allow: %s %s)\n",
-		             call, n->shown, option_for(missing), where);
+		             call, shown, option_for(missing), place);
 	else
-		len =
-		    snprintf(line, sizeof(line),
-		             "capsicum: refused %s(\"%s\"): %s is granted without %s (to allow: %s "
-		             "%s)\n",
-		             call, n->shown, entries[n->entry].prefix, right_name(missing),
-		             option_for(missing), n->whole ? n->shown : entries[n->entry].prefix);
+		len = snprintf(line, sizeof(b->line),
+		               "capsicum: refused %s(\"%s\"): %s is granted without %s (to allow: "
+		               "%s %s)\n",
+		               call, shown, grant, right_name(missing), option_for(missing), grant);
 	pthread_rwlock_unlock(&lock);
-	log_line(line, len < (int)sizeof(line) ? len : (int)sizeof(line) - 1);
+	log_line(line, len < (int)sizeof(b->line) ? len : (int)sizeof(b->line) - 1);
+	free(b);
 	return violation;
 }
 

@@ -155,6 +155,11 @@ static void place(struct target *t, const struct seccomp_data *d, struct reply *
 	struct fd_state st;
 	struct record rec;
 
+	/* capsicum(1)'s, before it confines itself: nothing a confined program needs */
+	if (t->capmode) {
+		r->error = ECAPMODE;
+		return;
+	}
 	if ((r->error = read_state(t, d, &st)) != 0)
 		return;
 	if (!slow_enabled()) {
@@ -169,8 +174,12 @@ static void place(struct target *t, const struct seccomp_data *d, struct reply *
 	res = slow_state(t, fd, copy, &rec) != 0 ? -ENOTCAPABLE : 0;
 	if (res == 0 && rec.restricted)
 		state_meet(&st, &rec.st);
-	if (res == 0)
-		res = records_limit_inherited(copy, &st);
+	/* the records take the descriptor they are given: a copy of ours */
+	if (res == 0) {
+		int kept = fcntl(copy, F_DUPFD_CLOEXEC, 0);
+
+		res = kept < 0 ? -errno : records_limit_inherited(kept, &st);
+	}
 	if (res == 0)
 		res = slow_place(t, copy, &st, -1, 0, false);
 	close(copy);

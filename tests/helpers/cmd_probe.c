@@ -17,6 +17,9 @@
  *	flood FILE   fill standard error (which no one reads), have 64 threads
  *	             name /etc/passwd over and over, then print FILE: the
  *	             supervisor must not wait for the refusal lines (alarm: 20 s)
+ *	ctl          "errno N" of each of libcapsicum's control requests 9 to 13 (the
+ *	             path table, traps, placing a descriptor), which a confined
+ *	             program must not make
  *	exit N       exit with status N
  *	kill         end by SIGTERM
  */
@@ -152,7 +155,15 @@ int main(int argc, char *argv[])
 		printf("%s\n", fcntl(atoi(argv[2]), F_GETFD) < 0 ? "closed" : "open");
 	else if (strcmp(cmd, "cwd") == 0)
 		printf("%s\n", syscall(SYS_getcwd, cwd, sizeof(cwd)) < 0 ? strerror(errno) : cwd);
-	else if (strcmp(cmd, "exit") == 0 && argc > 2)
+	else if (strcmp(cmd, "ctl") == 0) {
+		char junk[4096] = {0};
+
+		for (long op = 9; op <= 13; op++)
+			printf("errno %d\n", syscall(SYS_prctl, 0x43415053L, op, 0L, (long)junk,
+			                             (long)sizeof(junk)) < 0
+			                         ? errno
+			                         : 0);
+	} else if (strcmp(cmd, "exit") == 0 && argc > 2)
 		return atoi(argv[2]);
 	else if (strcmp(cmd, "kill") == 0)
 		raise(SIGTERM);
