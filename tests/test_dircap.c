@@ -1460,6 +1460,7 @@ struct flipper {
 	const char *a, *b;
 	atomic_int stop;
 	long flips;
+	atomic_int started; /* the flipper runs: the race is on */
 };
 
 static void store_path(const char *s)
@@ -1476,6 +1477,7 @@ static void *flip(void *arg)
 {
 	struct flipper *f = arg;
 
+	atomic_store(&f->started, 1);
 	while (!atomic_load(&f->stop)) {
 		store_path(f->a);
 		store_path(f->b);
@@ -1506,6 +1508,9 @@ START_TEST(path_rewritten_during_lookup)
 
 		store_path("f");
 		ck_assert_int_eq(pthread_create(&t, NULL, flip, &fl), 0);
+		/* on a loaded machine the flipper may not run for a while: start when it does */
+		while (!atomic_load(&fl.started))
+			sched_yield();
 		for (int i = 0; i < 1000; i++) {
 			int fd = openat(fx.d, race_path, O_RDONLY);
 
