@@ -1863,6 +1863,52 @@ START_TEST(unpack_scales_linearly)
 }
 END_TEST
 
+/*
+ * A message of 16 MiB whose unpacked form would take far more: an array of
+ * two million empty lists (8 bytes each on the wire, an nvlist_t each
+ * unpacked, some 14 times the message).  Refused with EINVAL (DEVIATIONS),
+ * while the heaviest honest kind, many small entries, unpacks (above).
+ */
+START_TEST(unpack_refuses_an_amplifying_message)
+{
+	size_t n = ((size_t)16 << 20) / 8 - 8, body = 12 + 2 + 8 * n, size = 16 + body;
+	uint8_t *buf = calloc(1, size), *p;
+	nvlist_t *back;
+
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, "nvpk", 4); /* magic, little-endian 0x6b70766e */
+	buf[4] = 1;             /* version */
+	for (int i = 0; i < 4; i++)
+		buf[12 + i] = (uint8_t)(body >> (8 * i));
+	p = buf + 16;
+	p[0] = NV_TYPE_NVLIST_ARRAY;
+	p[2] = 2; /* name length */
+	for (int i = 0; i < 4; i++) {
+		p[4 + i] = (uint8_t)(n >> (8 * i));
+		p[8 + i] = (uint8_t)((8 * n) >> (8 * i));
+	}
+	memcpy(p + 12, "a", 2);
+	/* the lists: flags 0, entries length 0 -- already zero */
+	errno = 0;
+	back = nvlist_unpack(buf, size, 0);
+	ck_assert_ptr_null(back);
+	ck_assert_int_eq(errno, EINVAL);
+	/* the same shape, small, is fine */
+	n = 1000;
+	body = 12 + 2 + 8 * n;
+	size = 16 + body;
+	for (int i = 0; i < 4; i++) {
+		buf[12 + i] = (uint8_t)(body >> (8 * i));
+		p[4 + i] = (uint8_t)(n >> (8 * i));
+		p[8 + i] = (uint8_t)((8 * n) >> (8 * i));
+	}
+	back = nvlist_unpack(buf, size, 0);
+	ck_assert_ptr_nonnull(back);
+	nvlist_destroy(back);
+	free(buf);
+}
+END_TEST
+
 /* The packer keeps to the same depth bound as the unpacker. */
 START_TEST(pack_depth_bound)
 {
@@ -2419,6 +2465,7 @@ static Suite *make_suite(void)
 	tcase_add_test(format, unpack_every_truncation);
 	tcase_add_test(format, unpack_bit_flips_canonical);
 	tcase_add_loop_test(format, unpack_malformed, 0, (int)ARRAY_LEN(bad_cases));
+	tcase_add_test(format, unpack_refuses_an_amplifying_message);
 	tcase_add_test(format, unpack_scales_linearly);
 	tcase_add_test(format, pack_depth_bound);
 	tcase_add_test(format, pack_size_bound);

@@ -28,7 +28,25 @@ struct unpacker {
 	const int *fds;
 	size_t nfds;
 	size_t next_fd; /* fds[0 .. next_fd) now belong to the list */
+	size_t charged; /* bytes the unpacked form takes so far (charge()) */
 };
+
+/*
+ * What the unpacked form may take: 8 times the largest message.  The wire
+ * is compact (an empty nested list is 8 bytes, its nvlist_t ten times
+ * that), so a message of 16 MiB could otherwise ask for some 250 MiB.  A
+ * message of many small entries, the heaviest honest kind, takes about 6
+ * times its size.
+ */
+#define NV_UNPACKED_MAX (8 * NV_SIZE_MAX)
+#define MALLOC_OVERHEAD 16
+
+/* Count an allocation of n bytes against the bound: 0, or -EINVAL past it. */
+static int charge(struct unpacker *u, size_t n)
+{
+	u->charged += n + MALLOC_OVERHEAD;
+	return u->charged > NV_UNPACKED_MAX ? -EINVAL : 0;
+}
 
 struct entry {
 	int type;
@@ -78,7 +96,7 @@ static int unpack_list(struct unpacker *u, struct in *in, size_t depth, nvlist_t
 	if (h == NULL || (h[0] & ~NV_FLAG_PUBLIC_MASK) != 0 || (h[1] | h[2] | h[3]) != 0)
 		return -EINVAL;
 	body.left = nv_get32(h + 4);
-	if ((body.p = take(in, body.left)) == NULL)
+	if ((body.p = take(in, body.left)) == NULL || charge(u, sizeof(nvlist_t)) != 0)
 		return -EINVAL;
 	if ((*out = nvlist_create(h[0])) == NULL)
 		return -ENOMEM;
@@ -110,7 +128,7 @@ static int dec_numbers(struct in *in, size_t n, uint64_t *items)
 }
 
 /* Each string runs to the first NUL, which must be in the span. */
-static int dec_strings(struct in *in, size_t n, char **items)
+static int dec_strings(struct unpacker *u, struct in *in, size_t n, char **items)
 {
 	const uint8_t *nul;
 	size_t len;
@@ -119,6 +137,8 @@ static int dec_strings(struct in *in, size_t n, char **items)
 		if ((nul = memchr(in->p, '\0', in->left)) == NULL)
 			return -EINVAL;
 		len = (size_t)(nul - in->p) + 1;
+		if (charge(u, len) != 0)
+			return -EINVAL;
 		if ((items[i] = malloc(len)) == NULL)
 			return -ENOMEM;
 		memcpy(items[i], take(in, len), len);
@@ -169,7 +189,7 @@ static int dec_items(struct unpacker *u, int type, struct in *in, size_t n, size
 		break;
 	case NV_TYPE_STRING:
 	case NV_TYPE_STRING_ARRAY:
-		err = dec_strings(in, n, items);
+		err = dec_strings(u, in, n, items);
 		break;
 	case NV_TYPE_NVLIST:
 	case NV_TYPE_NVLIST_ARRAY:
@@ -182,9 +202,9 @@ static int dec_items(struct unpacker *u, int type, struct in *in, size_t n, size
 	return err == 0 && in->left != 0 ? -EINVAL : err;
 }
 
-static int dec_binary(struct in *in, union nv_value *v)
+static int dec_binary(struct unpacker *u, struct in *in, union nv_value *v)
 {
-	if (in->left == 0) /* FreeBSD refuses empty binaries */
+	if (in->left == 0 || charge(u, in->left) != 0) /* FreeBSD refuses empty binaries */
 		return -EINVAL;
 	if ((v->bin.data = malloc(in->left)) == NULL)
 		return -ENOMEM;
@@ -200,7 +220,7 @@ static int dec_array(struct unpacker *u, nvpair_t *nvp, struct entry *e, size_t 
 
 	/* Every element takes at least one byte: refuse a count the data
 	 * cannot hold before allocating for it. */
-	if (n > e->data.left)
+	if (n > e->data.left || charge(u, n * size) != 0)
 		return -EINVAL;
 	if ((items = calloc(n, size)) == NULL)
 		return -ENOMEM;
@@ -219,7 +239,7 @@ static int decode(struct unpacker *u, nvpair_t *nvp, struct entry *e, size_t dep
 	case NV_TYPE_NULL:
 		return e->data.left == 0 ? 0 : -EINVAL;
 	case NV_TYPE_BINARY:
-		return dec_binary(&e->data, &nvp->nvp_v);
+		return dec_binary(u, &e->data, &nvp->nvp_v);
 	case NV_TYPE_BOOL:
 	case NV_TYPE_NUMBER:
 	case NV_TYPE_STRING:
@@ -268,6 +288,8 @@ static int unpack_entry(struct unpacker *u, nvlist_t *nvl, struct in *in, size_t
 
 	if ((err = read_entry(in, &e)) != 0)
 		return err;
+	if (charge(u, sizeof(nvpair_t) + strlen(e.name) + 1) != 0)
+		return -EINVAL;
 	if ((nvp = nv_pair_new(e.name, e.type)) == NULL)
 		return -errno;
 	err = decode(u, nvp, &e, depth);
