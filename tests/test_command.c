@@ -580,6 +580,69 @@ START_TEST(control_requests_refused_from_inside)
 }
 END_TEST
 
+/*
+ * Names through links (third attack review): a grant named through a link
+ * into another grant is nested all the same, and a directory above a grant
+ * named through a link the program can redirect shows nothing outside.
+ */
+START_TEST(grants_and_ancestors_through_links)
+{
+	struct result r;
+	char code[1024], want[64];
+
+	ck_assert_int_eq(mkdir(at("W"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("W/R"), 0755), 0);
+	ck_assert_int_eq(symlink("W", at("Wl")), 0);
+	run(&r, "--create", at("W"), "--read", at("Wl/R"), "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	ck_assert_has(r.err, "cannot take rights away");
+
+	/* a grant through a link into a writable grant is nested too: refused */
+	ck_assert_int_eq(mkdir(at("A"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("A/X"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("A/X/Y"), 0755), 0);
+	ck_assert_int_eq(symlink("A", at("L")), 0);
+	run(&r, "--create", at("A"), "--read", at("L/X/Y"), "--", "/bin/true", NULL);
+	ck_assert_int_eq(exit_status(&r), 125);
+	/* above a grant, a name through a link shows nothing; the real one does */
+	snprintf(code, sizeof(code),
+	         "import os\n"
+	         "for n in ('%s', '%s'):\n"
+	         "    try:\n"
+	         "        os.stat(n)\n"
+	         "        print('ok')\n"
+	         "    except OSError as e:\n"
+	         "        print(e.errno)\n",
+	         at("L/X"), at("A/X"));
+	run(&r, "--read", at("L/X/Y"), "--", "/usr/bin/python3", "-c", code, NULL);
+	snprintf(want, sizeof(want), "%d\nok\n", ENOENT);
+	ck_assert_msg(strcmp(r.out, want) == 0, "out %s err %s", r.out, r.err);
+}
+END_TEST
+
+/* "" names nothing: the kernel says ENOENT, and so does the supervisor. */
+START_TEST(an_empty_name_is_no_name)
+{
+	struct result r;
+	char *argv[] = {
+	    CAPSICUM_CMD,
+	    "--create",
+	    strdup(dir),
+	    "--",
+	    "/usr/bin/python3",
+	    "-c",
+	    "import os\ntry:\n    os.rmdir('')\nexcept OSError as e:\n    print(e.errno)",
+	    NULL};
+	char want[16];
+
+	ck_assert_int_eq(mkdir(at("sub"), 0755), 0);
+	run_argv(at("sub"), argv, &r);
+	snprintf(want, sizeof(want), "%d\n", ENOENT);
+	ck_assert_str_eq(r.out, want);
+	ck_assert(exists(at("sub")));
+}
+END_TEST
+
 /* A name is shown escaped: a program cannot break a report line or drive the terminal. */
 START_TEST(names_in_report_lines_are_escaped)
 {
@@ -591,6 +654,17 @@ START_TEST(names_in_report_lines_are_escaped)
 	run(&r, "--", CMD_PROBE, "cat", name, NULL);
 	ck_assert_has(r.err, "/a\\x0ab\\x1b[2J\")");
 	ck_assert_lacks(r.err, "\033");
+	/* bytes above ASCII too (C1 controls, bidirectional overrides) */
+	snprintf(name, sizeof(name), "%s/\xe2\x80\xae", dir);
+	put("\xe2\x80\xae", "x");
+	run(&r, "--", CMD_PROBE, "cat", name, NULL);
+	ck_assert_has(r.err, "/\\xe2\\x80\\xae\")");
+	/* and a suggestion is one shell word, quoted if need be */
+	snprintf(name, sizeof(name), "%s/x$(touch y)", dir);
+	put("x$(touch y)", "x");
+	run(&r, "--", CMD_PROBE, "cat", name, NULL);
+	ck_assert_has(r.err, "(to allow: --read '");
+	ck_assert_has(r.err, "/x$(touch y)')");
 }
 END_TEST
 
@@ -812,6 +886,8 @@ static Suite *suite(void)
 	tcase_add_test(t, net_grants_connect_and_bind);
 	tcase_add_test(t, control_requests_refused_from_inside);
 	tcase_add_test(t, names_in_report_lines_are_escaped);
+	tcase_add_test(t, grants_and_ancestors_through_links);
+	tcase_add_test(t, an_empty_name_is_no_name);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);

@@ -176,11 +176,30 @@ static bool beneath(const char *name, const char *dir)
  * rights: a grant beneath another cannot narrow it.  The user is told so;
  * a default beneath (or above) a user's grant takes the wider rights.
  */
+/*
+ * Whether grant b lies beneath grant a: by the names given, or by where
+ * they really are (a name through a symbolic link into another grant, or
+ * two names of one directory).
+ */
+static bool nested(const struct grant *b, const char *breal, const struct grant *a,
+                   const char *areal)
+{
+	return beneath(b->name, a->name) || beneath(breal, areal) ||
+	       (strcmp(breal, areal) == 0 && strcmp(b->name, a->name) != 0);
+}
+
 void grants_settle(struct options *o)
 {
+	char(*real)[PATH_MAX] = calloc(o->ngrants ? o->ngrants : 1, PATH_MAX);
+
+	if (real == NULL)
+		fail(EXIT_TOOL, "out of memory");
 	for (size_t i = 0; i < o->ngrants; i++) {
 		cap_rights_init(&o->grants[i].rights);
 		kind_rights(o->grants[i].kinds, &o->grants[i].rights);
+		/* a grant that does not exist is reported when it is opened */
+		if (realpath(o->grants[i].name, real[i]) == NULL)
+			snprintf(real[i], PATH_MAX, "%s", o->grants[i].name);
 	}
 	for (bool changed = true; changed;) {
 		changed = false;
@@ -188,7 +207,7 @@ void grants_settle(struct options *o)
 			for (size_t j = 0; j < o->ngrants; j++) {
 				struct grant *a = &o->grants[i], *b = &o->grants[j];
 
-				if (!beneath(b->name, a->name) ||
+				if (i == j || !nested(b, real[j], a, real[i]) ||
 				    cap_rights_contains(&b->rights, &a->rights))
 					continue;
 				if (!a->system && !b->system)
@@ -202,6 +221,7 @@ void grants_settle(struct options *o)
 				changed = true;
 			}
 	}
+	free(real);
 }
 
 /*

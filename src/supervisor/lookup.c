@@ -200,11 +200,25 @@ static int beneath(int dfd, const char *path, uint64_t flags, uint64_t mode, uin
 /* The object path names, as an O_PATH descriptor; "" with AT_EMPTY_PATH is the directory. */
 static int object(struct job *j, int i, bool follow)
 {
-	/* A directory above a grant, by its absolute name: its attributes only. */
+	/*
+	 * A directory above a grant, by its absolute name: its attributes
+	 * only.  Walked without following any link: a name through a link
+	 * (into a grant the program may write, where it could plant one) is
+	 * no directory above a grant.
+	 */
 	if (j->name[i].ancestor) {
-		int fd = open(j->name[i].shown, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
+		                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+		long fd = syscall(SYS_openat2, AT_FDCWD, j->name[i].shown, &how, sizeof(how));
 
-		return fd < 0 ? -errno : fd;
+		(void)follow;
+		if (fd < 0)
+			return errno == ELOOP ? -ENOENT : -errno;
+		if (on_procfs((int)fd)) {
+			close((int)fd);
+			return -ENOENT;
+		}
+		return (int)fd;
 	}
 	if (j->path[i][0] == '\0') {
 		if (!j->name[i].whole &&
@@ -974,6 +988,9 @@ static int from_cwd(struct job *j, int i, int *fd)
 		return 0;
 	if (!paths_enabled())
 		return -ECAPMODE;
+	/* "" names nothing (the kernel: ENOENT), not the working directory */
+	if (j->path[i][0] == '\0')
+		return -ENOENT;
 	j->named[i] = true;
 	j->bad = i;
 	*fd = -1;

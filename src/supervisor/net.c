@@ -7,8 +7,8 @@
  * AF_INET6, nothing else: no unix paths, no abstract names), and the
  * supervisor connects or binds its own copy of the caller's socket -- the
  * same open file description -- with the socket's own rights checked
- * (CAP_CONNECT, CAP_BIND).  A blocking connect waits in the worker, a
- * bounded number at once; the caller interrupted, the connection goes on
+ * (CAP_CONNECT, CAP_BIND).  A connect waits in the worker, a bounded
+ * number at once; the caller interrupted, the connection goes on
  * as the kernel's would.  Outside capability mode the calls continue.
  */
 #define _GNU_SOURCE
@@ -38,7 +38,7 @@ void net_grant(void)
 
 void serve_net(struct target *t, const struct seccomp_data *d, struct reply *r)
 {
-	int fd = (int)(uint32_t)d->args[0], copy, res, fl;
+	int fd = (int)(uint32_t)d->args[0], copy, res;
 	bool connect_call = (int)d->nr == NR_connect;
 	struct sockaddr_storage ss;
 	socklen_t len = (socklen_t)d->args[2];
@@ -83,16 +83,16 @@ void serve_net(struct target *t, const struct seccomp_data *d, struct reply *r)
 	    !state_has(&rec.st, connect_call ? CAP_CONNECT : CAP_BIND))
 		res = -ENOTCAPABLE;
 	if (res == 0 && connect_call) {
-		fl = fcntl(copy, F_GETFL);
-		if (fl >= 0 && !(fl & O_NONBLOCK) &&
-		    atomic_fetch_add(&connecting, 1) >= MAX_CONNECTING) {
-			atomic_fetch_sub(&connecting, 1);
+		/*
+		 * Every connect takes a place, blocking or not: the program shares
+		 * the open file and may clear O_NONBLOCK after any look at it.  A
+		 * non-blocking one gives its place back at once.
+		 */
+		if (atomic_fetch_add(&connecting, 1) >= MAX_CONNECTING)
 			res = -EAGAIN;
-		} else {
+		else
 			res = connect(copy, (struct sockaddr *)&ss, len) == 0 ? 0 : -errno;
-			if (fl >= 0 && !(fl & O_NONBLOCK))
-				atomic_fetch_sub(&connecting, 1);
-		}
+		atomic_fetch_sub(&connecting, 1);
 	} else if (res == 0) {
 		res = bind(copy, (struct sockaddr *)&ss, len) == 0 ? 0 : -errno;
 	}

@@ -465,9 +465,11 @@ static bool exists(const char *name)
 }
 
 /*
- * A name as it may be shown on a terminal: control characters, DEL and
- * backslashes escaped (\xNN, \\), so that a name the program chose cannot
- * break a report line or move the cursor.  out has 4 * PATH_MAX bytes.
+ * A name as it may be shown on a terminal: control characters, DEL, bytes
+ * above ASCII (C1 controls, bidirectional overrides in UTF-8) and
+ * backslashes escaped (\xNN, \\), so that a name the program chose
+ * cannot break a report line, move the cursor or hide its text.  out has
+ * 4 * PATH_MAX bytes.
  */
 static void visible(const char *in, char *out)
 {
@@ -476,11 +478,40 @@ static void visible(const char *in, char *out)
 	for (; *in && o + 5 < 4 * PATH_MAX; in++) {
 		unsigned char c = (unsigned char)*in;
 
-		if (c < 0x20 || c == 0x7f || c == '\\')
+		if (c < 0x20 || c >= 0x7f || c == '\\')
 			o += (size_t)snprintf(out + o, 5, c == '\\' ? "\\\\" : "\\x%02x", c);
 		else
 			out[o++] = (char)c;
 	}
+	out[o] = '\0';
+}
+
+/*
+ * A visible name as one word for a POSIX shell: as it is if it holds only
+ * characters no shell treats specially, in single quotes otherwise, so a
+ * suggestion pasted from a report line runs nothing the name contains.
+ * out has 5 * PATH_MAX bytes.
+ */
+static void shell_word(const char *in, char *out)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                            "0123456789_-+=/.,:@%";
+	size_t o = 0;
+
+	if (*in && strspn(in, plain) == strlen(in)) {
+		snprintf(out, 5 * PATH_MAX, "%s", in);
+		return;
+	}
+	out[o++] = '\'';
+	for (; *in && o + 6 < 5 * PATH_MAX; in++) {
+		if (*in == '\'') {
+			memcpy(out + o, "'\\''", 4);
+			o += 4;
+		} else {
+			out[o++] = *in;
+		}
+	}
+	out[o++] = '\'';
 	out[o] = '\0';
 }
 
@@ -489,9 +520,9 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 	/* on the heap: workers' stacks are small, and thread-local storage comes out of them */
 	struct {
 		char shown[4 * PATH_MAX], place[4 * PATH_MAX], grant[4 * PATH_MAX];
-		char line[14 * PATH_MAX], dir[PATH_MAX];
+		char word[5 * PATH_MAX], line[19 * PATH_MAX], dir[PATH_MAX];
 	} * b;
-	char *shown, *place, *grant, *line, *dir;
+	char *shown, *place, *grant, *word, *line, *dir;
 	const char *call = paths_call_name(nr), *where = n->shown;
 	bool violation;
 	int len;
@@ -517,6 +548,7 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 	place = b->place;
 	grant = b->grant;
 	line = b->line;
+	word = b->word;
 	dir = b->dir;
 	grant[0] = '\0';
 	if (entry_op) {
@@ -535,6 +567,8 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 	pthread_rwlock_rdlock(&lock);
 	if (n->entry >= 0)
 		visible(n->whole ? n->shown : entries[n->entry].prefix, grant);
+	/* the suggestion: one shell word */
+	shell_word(n->entry < 0 || err == ECAPMODE ? place : grant, word);
 	if (in_proc(n->shown))
 		len = snprintf(line, sizeof(b->line),
 		               "capsicum: refused %s(\"%s\"): /proc is never served in capability "
@@ -544,12 +578,12 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 		len =
 		    snprintf(line, sizeof(b->line),
 		             "capsicum: refused %s(\"%s\"): no grant covers it (to allow: %s %s)\n",
-		             call, shown, option_for(missing), place);
+		             call, shown, option_for(missing), word);
 	else
 		len = snprintf(line, sizeof(b->line),
 		               "capsicum: refused %s(\"%s\"): %s is granted without %s (to allow: "
 		               "%s %s)\n",
-		               call, shown, grant, right_name(missing), option_for(missing), grant);
+		               call, shown, grant, right_name(missing), option_for(missing), word);
 	pthread_rwlock_unlock(&lock);
 	log_line(line, len < (int)sizeof(b->line) ? len : (int)sizeof(b->line) - 1);
 	free(b);
