@@ -46,6 +46,12 @@ CAPSICUM_HIDDEN int paths_normalise(const char *in, char *out);
 CAPSICUM_HIDDEN void paths_enable(void);
 CAPSICUM_HIDDEN bool paths_enabled(void);
 
+/* The name an entry was added under (report.c). */
+CAPSICUM_HIDDEN const char *paths_entry_name(int e);
+
+/* Which reports to write (PATH_LOG_* flags, report.c). */
+CAPSICUM_HIDDEN void paths_report_flags(unsigned flags);
+
 /* CTL_PATH_ADD, CTL_PATH_CWD, CTL_PATH_LOG (ctl.h). */
 CAPSICUM_HIDDEN void serve_path_ctl(struct target *t, const struct seccomp_data *d,
                                     struct reply *r);
