@@ -207,18 +207,11 @@ static int object(struct job *j, int i, bool follow)
 	 * no directory above a grant.
 	 */
 	if (j->name[i].ancestor) {
-		struct open_how how = {.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
-		                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
-		long fd = syscall(SYS_openat2, AT_FDCWD, j->name[i].shown, &how, sizeof(how));
+		int fd = beneath(AT_FDCWD, j->name[i].shown, O_PATH | O_NOFOLLOW, 0,
+		                 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 
-		(void)follow;
-		if (fd < 0)
-			return errno == ELOOP ? -ENOENT : -errno;
-		if (on_procfs((int)fd)) {
-			close((int)fd);
-			return -ENOENT;
-		}
-		return (int)fd;
+		/* a link on the way (ELOOP), or procfs (ENOTCAPABLE): not there */
+		return fd == -ELOOP || fd == -ENOTCAPABLE ? -ENOENT : fd;
 	}
 	if (j->path[i][0] == '\0') {
 		if (!j->name[i].whole &&
