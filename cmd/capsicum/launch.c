@@ -2,11 +2,14 @@
  * Confining the program: in this process, so that the program is
  * confined from its first instruction and its exit status is ours.
  *
- *	start the supervisor in paths mode (before any filter of ours)
- *	close inherited descriptors but stdio; open and limit the grants,
- *	  enter them into the path table, with the working directory
- *	limit stdio; say where refusals are reported
- *	open the program; cap_enter(); fexecve() a sealed copy of it
+ *	the program found and opened; inherited descriptors closed
+ *	traps asked for (--trap, --trace); the kernel checked (mseal)
+ *	the grants opened, and the working directory named, before the
+ *	  supervisor starts (after, every name is a round trip)
+ *	the supervisor started in paths mode (before any filter of ours)
+ *	the grants limited and entered into its path table; where refusals
+ *	  go; stdio limited; the network refused (unless --net)
+ *	cap_enter(); fexecve() of a sealed copy of the program
  *
  * Anything failing on the way ends the tool with EXIT_TOOL before the
  * program ran: it never runs less confined than asked.
@@ -36,7 +39,6 @@
 #include "../../src/supervisor/ctl.h"
 #include "capsicum.h"
 
-#define NR_MSEAL 462 /* x86_64; newer than the installed headers */
 
 /*
  * The program as execvp(3) would find it, opened for fexecve: its
@@ -90,7 +92,7 @@ static void check_kernel(void)
 
 	if (p == MAP_FAILED)
 		fail(EXIT_TOOL, "mmap: %s", strerror(errno));
-	r = syscall(NR_MSEAL, p, (size_t)page, 0UL);
+	r = syscall(NR_mseal, p, (size_t)page, 0UL);
 	if (r != 0 && errno == ENOSYS)
 		fail(EXIT_TOOL, "this kernel has no mseal(2) (Linux 6.10 or later): a program "
 		                "cannot be executed in capability mode here");
