@@ -39,7 +39,6 @@
 #include "../../src/supervisor/ctl.h"
 #include "capsicum.h"
 
-
 /*
  * The program as execvp(3) would find it, opened for fexecve: its
  * descriptor, or -EXIT_NOTFOUND / -EXIT_NOEXEC with errno set.
