@@ -92,16 +92,16 @@ static void run_argv(const char *cwd, char *const argv[], struct result *r)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int in = open(stdin_path, O_RDONLY);
+		int in = stdin_path ? open(stdin_path, O_RDONLY) : 0;
 		int out = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int err = stderr_fifo ? open(stderr_fifo, O_RDWR)
 		                      : open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		struct rlimit rl = {nofile_hard, nofile_hard};
 
-		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-		    dup2(err, 2) < 0 || chdir(cwd) != 0 ||
-		    (nofile_hard && setrlimit(RLIMIT_NOFILE, &rl) != 0))
+		if (in < 0 || out < 0 || err < 0 || (stdin_path && dup2(in, 0) < 0) ||
+		    (!stdin_path && close(0) != 0) || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+		    chdir(cwd) != 0 || (nofile_hard && setrlimit(RLIMIT_NOFILE, &rl) != 0))
 			_exit(99);
 		execv(argv[0], argv);
 		_exit(98);
@@ -697,6 +697,19 @@ START_TEST(inherited_descriptors_are_closed)
 }
 END_TEST
 
+/* With standard input closed, nothing else takes its number (output still works). */
+START_TEST(closed_stdin_is_refilled)
+{
+	struct result r;
+
+	put("a", "alpha\n");
+	stdin_path = NULL;
+	run(&r, "--read", at("a"), "--", "/bin/cat", at("a"), NULL);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_str_eq(r.out, "alpha\n");
+}
+END_TEST
+
 START_TEST(exit_status_passes_through)
 {
 	struct result r;
@@ -890,6 +903,7 @@ static Suite *suite(void)
 	tcase_add_test(t, an_empty_name_is_no_name);
 	tcase_add_test(t, inherited_descriptors_are_closed);
 	tcase_add_test(t, exit_status_passes_through);
+	tcase_add_test(t, closed_stdin_is_refilled);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);
 	tcase_add_test(t, a_program_that_cannot_run_has_its_own_status);
 	tcase_add_test(t, a_kernel_without_mseal_is_refused_clearly);

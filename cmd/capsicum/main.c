@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -141,12 +142,25 @@ static void environment(struct options *o, int c, const char *arg)
 	}
 }
 
+/*
+ * Standard input, output and error open, on /dev/null if the caller closed
+ * them: otherwise the program's descriptor or a grant would take their
+ * numbers (and be closed, or limited as stdio, later).
+ */
+static void stdio_open(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			exit(EXIT_TOOL);
+}
+
 int main(int argc, char *argv[])
 {
 	struct options o = {.system = true, .stdio_limit = true};
 	bool granted = false;
 	int c;
 
+	stdio_open();
 	if (argc > 1 && strcmp(argv[1], "run") == 0) {
 		argv++;
 		argc--;
