@@ -778,6 +778,47 @@ START_TEST(a_kernel_without_mseal_is_refused_clearly)
 }
 END_TEST
 
+/*
+ * Older kernels, simulated: no Landlock (before 5.13, or off at boot), no
+ * SYNC_WAKE_UP (before 6.6), no PIDFD_GET_INFO (before 6.13).  The filter
+ * holds the command and the supervisor it forks alike; grants still work
+ * and refusals still refuse.
+ */
+START_TEST(runs_without_newer_kernel_features)
+{
+	struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 444 /* landlock_create_ruleset */, 0, 2),
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 446 /* landlock_restrict_self */, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 16 /* ioctl */, 0, 6),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+	    BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffff),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xff0b /* PIDFD_GET_INFO */, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOTTY),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x2104 /* SECCOMP_IOCTL_NOTIF_SET_FLAGS */, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = {ARRAY_LEN(prog), prog};
+	struct result r;
+	char want[512];
+
+	put("a", "alpha\n");
+	put("secret", "s3cret\n");
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog), 0);
+	run(&r, "--read", at("a"), "--", "/bin/cat", at("a"), NULL);
+	ck_assert_msg(exit_status(&r) == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "alpha\n");
+	run(&r, "--read", at("a"), "--", "/bin/cat", at("secret"), NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_lacks(r.out, "s3cret");
+	snprintf(want, sizeof(want), "refused openat(\"%s\"): no grant covers it", at("secret"));
+	ck_assert_has(r.err, want);
+}
+END_TEST
+
 START_TEST(a_program_that_cannot_run_has_its_own_status)
 {
 	struct result r;
@@ -907,6 +948,7 @@ static Suite *suite(void)
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);
 	tcase_add_test(t, a_program_that_cannot_run_has_its_own_status);
 	tcase_add_test(t, a_kernel_without_mseal_is_refused_clearly);
+	tcase_add_test(t, runs_without_newer_kernel_features);
 	tcase_add_test(t, environment_options_apply_in_order);
 	tcase_add_test(t, learn_prints_a_command_line_that_runs_the_program);
 	tcase_add_test(t, trace_reports_the_kernels_refusals_and_goes_on);
