@@ -845,6 +845,23 @@ START_TEST(environment_options_apply_in_order)
 }
 END_TEST
 
+/* Running a program by name is refused, with a line that says so; --learn warns of it. */
+START_TEST(running_a_program_by_name_is_refused_and_said)
+{
+	struct result r;
+	char *learn[] = {CAPSICUM_CMD, "--learn", "--", "/bin/sh", "-c", "/bin/true", NULL};
+
+	run(&r, "--", "/usr/bin/python3", "-c", "import os\nos.execv('/bin/true', ['true'])", NULL);
+	ck_assert_int_eq(exit_status(&r), 1);
+	ck_assert_has(r.err, "capsicum: refused execve(\"/bin/true\"): a program cannot run "
+	                     "another by name in capability mode\n");
+	run_argv(dir, learn, &r);
+	ck_assert_int_eq(exit_status(&r), 0);
+	ck_assert_has(r.err, "capsicum: it runs /bin/true by name, which capability mode refuses");
+	ck_assert_lacks(r.err, "runs /bin/sh");
+}
+END_TEST
+
 /* --- --learn. --- */
 
 START_TEST(learn_prints_a_command_line_that_runs_the_program)
@@ -951,6 +968,7 @@ static Suite *suite(void)
 	tcase_add_test(t, runs_without_newer_kernel_features);
 	tcase_add_test(t, environment_options_apply_in_order);
 	tcase_add_test(t, learn_prints_a_command_line_that_runs_the_program);
+	tcase_add_test(t, running_a_program_by_name_is_refused_and_said);
 	tcase_add_test(t, trace_reports_the_kernels_refusals_and_goes_on);
 	tcase_add_test(t, trap_ends_the_program_at_its_first_failure);
 	suite_add_tcase(s, t);

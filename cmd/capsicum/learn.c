@@ -16,6 +16,7 @@
  *	creating, removing, renaming     --create DIRECTORY-HOLDING-IT
  *	a name that did not exist        nothing (confined, it does not exist either)
  *	a name in /proc                  nothing, and a warning: never served
+ *	a program run by name (execve)   nothing, and a warning: refused
  *	beneath the system's defaults    nothing
  * and a grant beneath another that grants as much is dropped.
  */
@@ -43,6 +44,8 @@ static struct use *uses;
 static size_t nuses;
 static char **absent;
 static size_t nabsent;
+static char **execs; /* programs it ran by name */
+static size_t nexecs;
 
 static void note(char **list[], size_t *n, const char *name)
 {
@@ -99,13 +102,23 @@ static bool holds(unsigned a, unsigned b)
 static void record(const struct options *o, char *line)
 {
 	char need = line[0], there = line[1], *name = line + 3, dir[PATH_MAX];
-	unsigned kind = need == 'c'   ? G_CREATE
+	unsigned kind = need == 'a'   ? G_ALL
+	                : need == 'c' ? G_CREATE
 	                : need == 'w' ? G_WRITE
 	                : need == 'e' ? G_EXEC
 	                              : G_READ;
 
 	if (strlen(line) < 4 || line[2] != ' ' || name[0] != '/')
 		return;
+	if (need == 'x') {
+		char self[PATH_MAX];
+
+		/* not the command's own exec of the program, nor a name a path search tried in vain
+		 */
+		if (there != '-' && !(path_normalise(o->found, self) && strcmp(self, name) == 0))
+			note(&execs, &nexecs, name);
+		return;
+	}
 	for (size_t i = 0; i < o->ngrants; i++)
 		if (o->grants[i].system && within(name, o->grants[i].name) &&
 		    holds(o->grants[i].kinds, kind))
@@ -190,6 +203,11 @@ static void suggest(const struct options *o)
 	for (size_t i = 0; i < nabsent; i++)
 		fprintf(stderr, "capsicum: used, but never served in capability mode: %s\n",
 		        absent[i]);
+	for (size_t i = 0; i < nexecs; i++)
+		fprintf(stderr,
+		        "capsicum: it runs %s by name, which capability mode refuses: confined, "
+		        "that part fails\n",
+		        execs[i]);
 }
 
 _Noreturn void run_learning(struct options *o)

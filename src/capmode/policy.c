@@ -155,6 +155,8 @@ const struct cm_rule cm_rules[] = {
 	ROUTE_AS(llistxattr, RK_PATHS),
 	/* Internet addresses: capsicum --net (supervisor/net.c); ECAPMODE otherwise. */
 	ROUTE_AS(connect, RK_PATHS), ROUTE_AS(bind, RK_PATHS),
+	/* A program by name: always refused, capsicum(1)'s supervisor says so. */
+	ROUTE_AS(execve, RK_PATHS),
 
 	/* uring.c's probe of descriptors: refused, never trapped. */
 	{NR_io_uring_register, CT_ALWAYS, 0, CM_QUIET, 0, 0, {0}},

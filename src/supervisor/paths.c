@@ -397,3 +397,20 @@ const char *paths_entry_name(int e)
 	pthread_rwlock_unlock(&lock);
 	return name;
 }
+
+void paths_exec(struct target *t, const struct seccomp_data *d, struct reply *r)
+{
+	char name[PATH_MAX];
+	bool named = target_read_path(t, d->args[0], name) == 0;
+
+	if (!t->capmode) {
+		if (named && paths_learning())
+			paths_learn(t, AT_FDCWD, name, 'x', false);
+		r->cont = true;
+		return;
+	}
+	r->error = ECAPMODE;
+	r->refused = true;
+	if (named)
+		paths_exec_refused(name);
+}

@@ -87,6 +87,13 @@ CAPSICUM_HIDDEN int paths_resolve(char *path, bool follow, int *dir, struct reco
 CAPSICUM_HIDDEN bool paths_refused(int nr, const struct named *n, int err, uint64_t missing,
                                    bool entry_op);
 
+/*
+ * execve(2) by name: refused in capability mode with a line of its own
+ * (its name recorded under --learn); outside it, the call goes on.
+ */
+CAPSICUM_HIDDEN void paths_exec(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void paths_exec_refused(const char *name);
+
 /* Report a capability failure of another kind under capsicum --trace. */
 CAPSICUM_HIDDEN void paths_traced(struct target *t, const struct seccomp_data *d, int err);
 

@@ -223,6 +223,21 @@ bool paths_refused(int nr, const struct named *n, int err, uint64_t missing, boo
 	return violation;
 }
 
+void paths_exec_refused(const char *name)
+{
+	char shown[4 * PATH_MAX], line[5 * PATH_MAX];
+	int len;
+
+	if (!(log_flags & (PATH_LOG_REFUSALS | PATH_LOG_TRACE)))
+		return;
+	visible(name, shown);
+	len = snprintf(line, sizeof(line),
+	               "capsicum: refused execve(\"%s\"): a program cannot run another by name in "
+	               "capability mode\n",
+	               shown);
+	log_line(line, len < (int)sizeof(line) ? len : (int)sizeof(line) - 1);
+}
+
 void paths_traced(struct target *t, const struct seccomp_data *d, int err)
 {
 	char line[256];

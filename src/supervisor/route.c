@@ -69,6 +69,8 @@ const struct route routes[] = {
 	OLD(listxattr), OLD(llistxattr),
 	/* Addresses: served with capsicum --net (net.c). */
 	OLD(connect), OLD(bind),
+	/* Running a program by name: refused with a line of its own (paths.c). */
+	OLD(execve),
 };
 /* clang-format on */
 

@@ -327,6 +327,8 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 
 			if (req->data.nr == NR_getcwd)
 				paths_getcwd(&t, &req->data, &r);
+			else if (req->data.nr == NR_execve)
+				paths_exec(&t, &req->data, &r);
 			else if (req->data.nr == NR_connect || req->data.nr == NR_bind)
 				serve_net(&t, &req->data, &r);
 			else if (paths_legacy(&req->data, &at) == NULL)
