@@ -41,7 +41,7 @@ struct options {
 	bool system;      /* grant the system's library directories */
 	bool stdio_limit; /* limit stdin, stdout and stderr as caph_limit_stdio(3) */
 	bool quiet, trace, trap, learn;
-	bool net; /* Internet sockets, connect and bind served (--net) */
+	bool net;             /* Internet sockets, connect and bind served (--net) */
 	char **argv;          /* the program and its arguments */
 	int prog;             /* the program, opened for fexecve */
 	char found[PATH_MAX]; /* where it was found */
