@@ -16,12 +16,15 @@
 
 #include "../procdesc/procdesc.h"
 
-/* A process descriptor is a socket underneath: FreeBSD's stat for it (procdesc.h). */
+/*
+ * A process descriptor is a socket underneath, or the kernel's pidfd (a
+ * file of no type): FreeBSD's stat for it (procdesc.h).
+ */
 int fstat(int fd, struct stat *sb)
 {
 	int r = (int)syscall(SYS_fstat, fd, sb);
 
-	if (r == 0 && S_ISSOCK(sb->st_mode))
+	if (r == 0 && (S_ISSOCK(sb->st_mode) || (sb->st_mode & S_IFMT) == 0))
 		pd_fix_stat(fd, sb);
 	return r;
 }

@@ -72,6 +72,9 @@ int pdkill(int fd, int signum)
 		return fail(r);
 	if (signum < 0 || signum >= NSIG)
 		return fail(-EINVAL);
+	/* The kernel's descriptor is the pidfd: its own rule asks for CAP_PDKILL. */
+	if (p.native)
+		return syscall(SYS_pidfd_send_signal, fd, signum, NULL, 0) == 0 ? 0 : -1;
 	pidfd = p.pidfd >= 0 ? p.pidfd : open_pidfd(&p);
 	if (pidfd < 0)
 		return fail(pidfd);
@@ -81,12 +84,71 @@ int pdkill(int fd, int signum)
 	return r == 0 ? 0 : fail(r);
 }
 
+/* A waitid report of an exit from its wait(2) status. */
+static void exit_report(siginfo_t *si, pid_t pid, int status)
+{
+	si->si_signo = SIGCHLD;
+	si->si_pid = pid;
+	if (WIFEXITED(status)) {
+		si->si_code = CLD_EXITED;
+		si->si_status = WEXITSTATUS(status);
+	} else {
+		si->si_code = WCOREDUMP(status) ? CLD_DUMPED : CLD_KILLED;
+		si->si_status = WTERMSIG(status);
+	}
+}
+
+/* How long a wait for stops sleeps between looks at the pidfd. */
+#define STOP_POLL_MS 20
+
+/*
+ * The kernel's child reaps itself at its exit, and its status stays with
+ * the pidfd; waitid sees it only while it runs (stops, continues), and
+ * would not wake at its exit: a wait for both looks in turn.
+ */
+static int wait_native(const struct pd *p, siginfo_t *si, int options, struct rusage *ru)
+{
+	int status = 0, r, stops = options & (WSTOPPED | WCONTINUED);
+
+	if (!(options & WEXITED) && !stops)
+		return -EINVAL;
+	if (p->reaped)
+		return -ECHILD;
+	for (;;) {
+		if (stops) {
+			r = (int)syscall(SYS_waitid, PD_P_PIDFD, p->fd, si,
+			                 stops | WNOHANG | (options & WNOWAIT) | __WALL, ru);
+			if (r == 0 && si->si_pid != 0)
+				return 0;
+			/* ECHILD once it is gone: then only its exit may be left. */
+			if (r != 0 && (errno != ECHILD || !(options & WEXITED)))
+				return -errno;
+		}
+		if (options & WEXITED) {
+			if ((r = pd_native_exit(p->fd, 0, &status)) < 0)
+				return r;
+			if (r == 1) {
+				exit_report(si, p->pid, status);
+				if (!(options & WNOWAIT))
+					pd_reaped(p->pid);
+				return 0;
+			}
+		}
+		if (options & WNOHANG)
+			return 0;
+		if ((r = pd_native_exit(p->fd, stops ? STOP_POLL_MS : -1, &status)) < 0)
+			return r;
+	}
+}
+
 /* waitid on the child: the pidfd when ours, else the pid (ECHILD unless our child). */
 static int wait_child(const struct pd *p, siginfo_t *si, int options, struct rusage *ru)
 {
 	long r;
 
 	memset(si, 0, sizeof(*si));
+	if (p->native)
+		return wait_native(p, si, options, ru);
 	if (p->pidfd >= 0)
 		r = syscall(SYS_waitid, PD_P_PIDFD, p->pidfd, si, options | __WALL, ru);
 	else

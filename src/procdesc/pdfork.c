@@ -1,11 +1,13 @@
 /*
  * pdfork(2): a child named by a descriptor (procdesc.h).
  *
- * The child is made by a raw clone(CLONE_PIDFD) with no exit signal:
- * glibc's fork() would give it SIGCHLD, and nothing else gives a child
- * that wait(-1) does not see.  So pthread_atfork handlers do not run, and
- * in a multithreaded program the child may use only async-signal-safe
- * functions until it calls exec, as POSIX says of fork() (DEVIATIONS.md).
+ * Where the kernel makes process descriptors (native.c) the descriptor is
+ * its pidfd.  Elsewhere the child is made by a raw clone(CLONE_PIDFD)
+ * with no exit signal: glibc's fork() would give it SIGCHLD, and nothing
+ * else gives a child that wait(-1) does not see.  Either way
+ * pthread_atfork handlers do not run, and in a multithreaded program the
+ * child may use only async-signal-safe functions until it calls exec, as
+ * POSIX says of fork() (DEVIATIONS.md).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -80,6 +82,16 @@ static void register_atfork(void)
 	(void)pthread_atfork(NULL, NULL, close_own_end);
 }
 
+/* In any child of pdfork: what the clone left of the parent's threads. */
+static void child_reset(pid_t *slot)
+{
+	if (slot)
+		*slot = (pid_t)syscall(SYS_gettid);
+	capsicum_lock_reset();
+	pd_child_reset();
+	close_own_end(); /* the end of the process that made us, if emulated */
+}
+
 /*
  * In the child: keep C across exec, and arm it so that the last close of
  * D kills this process.  A child that cannot arm itself must not run.
@@ -88,11 +100,7 @@ static void child(int d, int c, int flags, pid_t *slot)
 {
 	int fl, k;
 
-	if (slot)
-		*slot = (pid_t)syscall(SYS_gettid);
-	capsicum_lock_reset();
-	pd_child_reset();
-	close_own_end(); /* the end of the process that made us */
+	child_reset(slot);
 	close(d);
 	k = fcntl(c, F_DUPFD, C_FLOOR);
 	if (k < 0)
@@ -123,6 +131,42 @@ static int fail(int d, int c, int err)
 	return -1;
 }
 
+/*
+ * The kernel's process descriptor: the child's pid, 0 in the child,
+ * -ENOSYS where it cannot be had (the emulation then), or -errno.
+ */
+static int native_pdfork(int *fdp, int flags)
+{
+	int d = -1, err = 0;
+	pid_t *slot;
+	int pid;
+
+	capsicum_lock();
+	pd_lock();
+	slot = tid_slot();
+	pid = pd_native_fork(flags, &d);
+	if (pid == 0) {
+		child_reset(slot);
+		sup_child();
+		return 0;
+	}
+	pd_unlock();
+	capsicum_unlock();
+	if (pid < 0)
+		return pid;
+	/* The kernel's pidfd is close-on-exec. */
+	if (!(flags & PD_CLOEXEC) && fcntl(d, F_SETFD, 0) != 0)
+		err = -errno;
+	if (err == 0)
+		err = pd_add(d, pid, -1, true);
+	if (err != 0) {
+		close(d); /* kills the child, which reaps itself */
+		return err == -ENOSYS ? -ENOMEM : err;
+	}
+	*fdp = d;
+	return pid;
+}
+
 pid_t pdfork(int *fdp, int flags)
 {
 	int sv[2], pidfd = -1, mark = PD_MARK, err;
@@ -145,6 +189,12 @@ pid_t pdfork(int *fdp, int flags)
 	}
 	pthread_once(&atfork_once, register_atfork);
 	pd_sweep();
+	if ((pid = native_pdfork(fdp, flags)) != -ENOSYS) {
+		if (pid >= 0)
+			return (pid_t)pid;
+		errno = (int)-pid;
+		return -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	/*
@@ -174,7 +224,7 @@ pid_t pdfork(int *fdp, int flags)
 	if (err == 0 && !(flags & PD_CLOEXEC) && fcntl(sv[0], F_SETFD, 0) != 0)
 		err = errno;
 	if (err == 0)
-		err = -pd_add(sv[0], (pid_t)pid, pidfd);
+		err = -pd_add(sv[0], (pid_t)pid, pidfd, false);
 	if (err != 0) {
 		/* Closing D kills the child; reap it. */
 		close(sv[0]);

@@ -1,5 +1,7 @@
 /*
- * Process descriptors (pdfork(2)), emulated on Linux before 7.1.
+ * Process descriptors (pdfork(2)).  From Linux 7.1 the kernel makes them
+ * (native.c: the descriptor is a pidfd that kills on its last close);
+ * elsewhere, and where it cannot be asked (below), they are emulated.
  *
  * The descriptor is one end (D) of a unix stream socketpair; the child
  * holds the other end (C) and has armed it so that the kernel sends it
@@ -39,9 +41,13 @@ struct pd {
 	dev_t dev;
 	ino_t ino;
 	pid_t pid;
-	int pidfd; /* -1 for a descriptor this process did not make */
+	int pidfd;   /* -1 for a descriptor this process did not make, or a native one */
+	bool native; /* D is the kernel's pidfd (native.c) */
 	bool reaped;
 };
+
+/* PIDFD_GET_INFO with the first published struct pidfd_info (64 bytes). */
+#define PD_GET_INFO 0xc040ff0bu
 
 /* Whether fd holds a process descriptor; fills *out (pidfd -1 if not ours). */
 CAPSICUM_HIDDEN bool pd_lookup(int fd, struct pd *out);
@@ -49,8 +55,24 @@ CAPSICUM_HIDDEN bool pd_lookup(int fd, struct pd *out);
 /* Whether pid, found in descriptor fd, names the child behind it (table.c). */
 CAPSICUM_HIDDEN bool pd_verify(int fd, pid_t pid);
 
-/* Record D (fd), made by this process for child pid with pidfd. */
-CAPSICUM_HIDDEN int pd_add(int fd, pid_t pid, int pidfd);
+/* Record D (fd), made by this process for child pid with pidfd (-1: native). */
+CAPSICUM_HIDDEN int pd_add(int fd, pid_t pid, int pidfd, bool native);
+
+/*
+ * clone3 making a native process descriptor (native.c): the child's pid
+ * and *dp in the parent, 0 in the child, -ENOSYS where the kernel cannot
+ * make one for this process (the emulation then), or another -errno.
+ */
+CAPSICUM_HIDDEN int pd_native_fork(int flags, int *dp);
+
+/* Whether fd is a pidfd: 0 and its pid, or -errno (native.c). */
+CAPSICUM_HIDDEN int pd_native_pid(int fd, pid_t *pid);
+
+/*
+ * The exit of the child behind pidfd fd, waiting up to block_ms (-1:
+ * for ever): 1 and its wait(2) status, 0 while it runs, or -errno.
+ */
+CAPSICUM_HIDDEN int pd_native_exit(int fd, int block_ms, int *status);
 
 /* The child pid has been waited for. */
 CAPSICUM_HIDDEN void pd_reaped(pid_t pid);

@@ -283,7 +283,15 @@ bool pd_lookup(int fd, struct pd *out)
 	pd_unlock();
 	if (p)
 		return true;
-	/* Not made here: D carries its mark and the child's pid. */
+	/*
+	 * Not made here.  The kernel's process descriptor is a pidfd, which
+	 * cannot name another process than its own: any pidfd will do.
+	 */
+	if (pd_native_pid(fd, &pid) == 0) {
+		*out = (struct pd){.fd = fd, .pid = pid, .pidfd = -1, .native = true};
+		return true;
+	}
+	/* An emulated one carries its mark and the child's pid. */
 	if (sockopt(fd, SO_PEEK_OFF, &mark, &len) != 0 || mark != PD_MARK)
 		return false;
 	len = sizeof(int);
@@ -293,7 +301,7 @@ bool pd_lookup(int fd, struct pd *out)
 	return true;
 }
 
-int pd_add(int fd, pid_t pid, int pidfd)
+int pd_add(int fd, pid_t pid, int pidfd, bool native)
 {
 	struct stat sb;
 	int r = raw_fstat(fd, &sb);
@@ -312,7 +320,7 @@ int pd_add(int fd, pid_t pid, int pidfd)
 		pds = q;
 		room = n;
 	}
-	pds[npds++] = (struct pd){fd, sb.st_dev, sb.st_ino, pid, pidfd, false};
+	pds[npds++] = (struct pd){fd, sb.st_dev, sb.st_ino, pid, pidfd, native, false};
 	pd_unlock();
 	return 0;
 }
@@ -352,6 +360,8 @@ void pd_sweep(void)
 
 		if (p->fd >= 0 && !holds(p))
 			p->fd = -1;
+		if (p->native && p->fd < 0)
+			continue; /* the kernel reaps its children itself */
 		if (p->fd < 0 && !p->reaped) {
 			siginfo_t si = {0};
 
@@ -376,8 +386,11 @@ void pd_fix_stat(int fd, struct stat *sb)
 	struct pd p;
 	bool alive;
 
-	if (!S_ISSOCK(sb->st_mode) || !pd_lookup(fd, &p))
+	/* A socket (emulated), or a pidfd: a file of no type (native). */
+	if ((!S_ISSOCK(sb->st_mode) && (sb->st_mode & S_IFMT) != 0) || !pd_lookup(fd, &p))
 		return;
+	/* A pidfd polls POLLIN from the exit, POLLHUP once the child is released. */
+	pf.events = p.native ? POLLIN : POLLHUP;
 	alive = poll(&pf, 1, 0) == 0;
 	/* Times: the socket's, made with the child.  The owner: the creator's. */
 	sb->st_atim = sb->st_mtim = sb->st_ctim;
@@ -398,8 +411,8 @@ int pd_limit(int fd, cap_rights_t *rights)
 	cap_rights_t r, cur;
 	struct pd p;
 
-	if (!pd_lookup(fd, &p))
-		return 0;
+	if (!pd_lookup(fd, &p) || p.native)
+		return 0; /* a pidfd's calls have rights of their own (rights/fdrules.c) */
 	/*
 	 * The socket underneath must not be shut down (its hang-up kills the
 	 * child: pdkill without CAP_PDKILL) nor have its pid rewritten; the

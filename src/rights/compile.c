@@ -30,6 +30,7 @@
 #include "../arch/arch.h"
 #include "../bpf/asm.h"
 #include "../bpf/dispatch.h"
+#include "../procdesc/procdesc.h"
 #include "compile.h"
 #include "rules.h"
 #include "state.h"
@@ -141,7 +142,12 @@ static void emit_proc_rule(struct bpf_asm *a, const struct proc_rule *r)
 	bpf_bind(a, next);
 }
 
-/* ioctl: CAP_IOCTL, and the command in the list when there is one. */
+/*
+ * ioctl: CAP_IOCTL, and the command in the list when there is one.  A
+ * process descriptor's exit status is read by PIDFD_GET_INFO on the
+ * kernel's pidfd (procdesc/native.c): pdwait's right, CAP_PDWAIT, allows
+ * that one command (it tells pid, credentials and exit, what pdwait tells).
+ */
 static void emit_ioctl(struct compiler *c)
 {
 	int next = bpf_label(c->a);
@@ -150,6 +156,10 @@ static void emit_ioctl(struct compiler *c)
 	if (holds(c->st, CAP_IOCTL)) {
 		bpf_ld(c->a, SD_ARG_LO(1));
 		bpf_jump_set(c->a, c->st->ioctls, (size_t)c->st->nioctls, next);
+	}
+	if (holds(c->st, CAP_PDWAIT)) {
+		bpf_ld(c->a, SD_ARG_LO(1));
+		bpf_jmp(c->a, BPF_JEQ, PD_GET_INFO, next, BPF_NEXT);
 	}
 	bpf_ret(c->a, DENY);
 	bpf_bind(c->a, next);
