@@ -41,7 +41,7 @@
 #define CLONE_AUTOREAP_       (1ULL << 34)
 #define CLONE_NNP_            (1ULL << 35)
 #define CLONE_PIDFD_AUTOKILL_ (1ULL << 36)
-#define PID_FS_MAGIC_         0x50494446
+#define PD_PIDFS_MAGIC        0x50494446
 
 /* struct clone_args as published first (CLONE_ARGS_SIZE_VER0). */
 struct clone_args_ {
@@ -109,13 +109,16 @@ int pd_native_pid(int fd, pid_t *pid)
 	int f;
 
 	if (!state_would_trap(fd, CAP_FSTATFS) && fstatfs(fd, &sf) == 0 &&
-	    sf.f_type != PID_FS_MAGIC_)
+	    sf.f_type != PD_PIDFS_MAGIC)
 		return -EBADF;
 	if (!state_would_trap(fd, CAP_PDWAIT)) {
-		if (ioctl(fd, PD_GET_INFO, &info) != 0)
-			return errno == ESRCH ? -ESRCH : -EBADF;
-		*pid = (pid_t)info.pid;
-		return 0;
+		if (ioctl(fd, PD_GET_INFO, &info) == 0) {
+			*pid = (pid_t)info.pid;
+			return 0;
+		}
+		/* Refused by fd's rights, or the child is gone: fdinfo may tell. */
+		if (errno != ENOTCAPABLE && errno != ESRCH)
+			return -EBADF;
 	}
 	if (cap_getmode(&mode) != 0 || mode)
 		return -ENOTCAPABLE;

@@ -46,6 +46,9 @@ struct pd {
 	bool reaped;
 };
 
+/* pidfs's magic (fstatfs): the kernel's process descriptors are its files. */
+#define PD_PIDFS_MAGIC 0x50494446
+
 /* PIDFD_GET_INFO with the first published struct pidfd_info (64 bytes). */
 #define PD_GET_INFO 0xc040ff0bu
 

@@ -6,18 +6,20 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <linux/kcmp.h>
 
 #include <sys/capsicum.h>
 
+#include "../procdesc/procdesc.h"
 #include "records.h"
 
 /*
  * A record knows its description by the supervisor's copy, compared with
- * kcmp(KCMP_FILE) -- except for sockets and pipes, whose copy must not be
- * kept: it would keep a connection or a pipe open after the program closed
- * it (no end of file for the peer; a process descriptor's child never
- * killed).  Those are known by their inode, which is the socket's own (one
+ * kcmp(KCMP_FILE) -- except for sockets, pipes and pidfds, whose copy must
+ * not be kept: it would keep a connection or a pipe open after the program
+ * closed it (no end of file for the peer; a process descriptor's child
+ * never killed).  Those are known by their inode, which is the socket's own (one
  * description each), or the pipe's with the access mode (both ends share
  * it; a reopen through /proc merges with the end it reopens: stricter).
  * Socket inode numbers are not reused before the counter wraps.
@@ -37,6 +39,19 @@ struct identity {
 	int mode;
 };
 
+/*
+ * A pidfd: the kernel's process descriptor kills its child at its last
+ * close (procdesc/native.c), which a copy held here would prevent.  pidfs
+ * has one inode per process, shared by all its pidfds: they merge
+ * (stricter).  Other files of no type share one inode among all of them.
+ */
+static bool is_pidfd(int fd, const struct stat *sb)
+{
+	struct statfs sf;
+
+	return (sb->st_mode & S_IFMT) == 0 && fstatfs(fd, &sf) == 0 && sf.f_type == PD_PIDFS_MAGIC;
+}
+
 static int identify(int fd, struct identity *id)
 {
 	struct stat sb;
@@ -46,7 +61,7 @@ static int identify(int fd, struct identity *id)
 	/* The system call: libcapsicum's fstat dresses process descriptors up as files. */
 	if (syscall(SYS_fstat, fd, &sb) != 0)
 		return -errno;
-	if (!S_ISSOCK(sb.st_mode) && !S_ISFIFO(sb.st_mode))
+	if (!S_ISSOCK(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !is_pidfd(fd, &sb))
 		return 0;
 	if ((fl = fcntl(fd, F_GETFL)) < 0)
 		return -errno;
