@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include <sys/capsicum.h>
@@ -717,6 +718,48 @@ START_TEST(child_that_execs_still_dies_on_close)
 	ck_assert_int_eq(close(fd), 0);
 	ck_assert(gone_within(p[0], DEATH_MS));
 	ck_assert_int_eq(killed_by(pid), SIGKILL);
+}
+END_TEST
+
+/* Whether this kernel is Linux 7.1 or later (clone3's AUTOREAP, PIDFD_AUTOKILL, NNP). */
+static int kernel_7_1(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_int_eq(sscanf(u.release, "%d.%d", &major, &minor), 2);
+	return major > 7 || (major == 7 && minor >= 1);
+}
+
+/*
+ * A process with no_new_privs gets the kernel's descriptor exactly where
+ * the kernel makes them (Linux 7.1), as any user: the descriptor is a
+ * pidfd, its last close kills, pdwait4 reads the status, and the child
+ * leaves no zombie.  Elsewhere, the emulation's socket.
+ */
+START_TEST(kernel_descriptor_where_the_kernel_has_them)
+{
+	pid_t pid, pid2;
+	int fd, w, st = 0;
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	pid = start(&fd, 0, &w, NULL);
+	ck_assert_int_eq(is_pidfd(fd), kernel_7_1());
+	if (!kernel_7_1())
+		return;
+	ck_assert_int_eq(pdwait4(fd, &st, WNOHANG, NULL), 0);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert(gone_within(w, DEATH_MS));
+	ck_assert_int_eq(killed_by(pid), SIGKILL);
+	ck_assert(no_children());
+
+	pid2 = start(&fd, 0, &w, exit_now);
+	ck_assert(hup_within(fd, DEATH_MS));
+	ck_assert_int_eq(pdwait4(fd, &st, 0, NULL), pid2);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	ck_assert_fails(pdwait4(fd, &st, WNOHANG, NULL), ECHILD);
+	ck_assert(no_children());
 }
 END_TEST
 
@@ -1462,6 +1505,7 @@ static Suite *make_suite(void)
 	tcase_add_test(basic, child_uses_libc_and_raises);
 	tcase_add_test(basic, pdfork_flags);
 	tcase_add_test(basic, pdfork_with_another_thread);
+	tcase_add_test(basic, kernel_descriptor_where_the_kernel_has_them);
 	tcase_add_test(life, last_close_kills);
 	tcase_add_test(life, documented_deviation_closed_child_reaped_at_next_pdfork);
 	tcase_add_test(life, daemon_survives_close);
