@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1411,6 +1412,98 @@ START_TEST(capmode_pdfork)
 }
 END_TEST
 
+/*
+ * clone3's flags are in memory.  The supervisor lets it through only for
+ * pdfork's arguments in a sealed read-only page, from one thread; anything
+ * else gets ENOSYS (the C library then uses clone) or EBUSY.
+ */
+struct clone_args_ {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+#define PD_KILL_FLAGS (0x1000ULL | 1ULL << 34 | 1ULL << 35 | 1ULL << 36)
+
+static int clone_slot = -1;
+
+/* a in a page of its own, read-only and sealed if seal. */
+static struct clone_args_ *clone_page(struct clone_args_ a, int seal)
+{
+	struct clone_args_ *p =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	*p = a;
+	if (seal) {
+		ck_assert_int_eq(mprotect(p, 4096, PROT_READ), 0);
+		ck_assert_int_eq(syscall(462 /* mseal */, p, 4096, 0), 0);
+	}
+	return p;
+}
+
+/* clone3 from capability mode: -errno, or in the parent the pid (the child exits). */
+static long try_clone3(const struct clone_args_ *a, size_t size)
+{
+	long r = syscall(SYS_clone3, a, size);
+
+	if (r == 0)
+		_exit(0);
+	return r < 0 ? -errno : r;
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+START_TEST(attack_clone3_in_capability_mode)
+{
+	struct clone_args_ kill = {.flags = PD_KILL_FLAGS, .pidfd = (uintptr_t)&clone_slot};
+	struct clone_args_ bad = kill, *sealed, *sealed_bad, *writable;
+	pthread_t t;
+	long r;
+
+	bad.flags |= CLONE_FILES;
+	sealed = clone_page(kill, 1);
+	sealed_bad = clone_page(bad, 1);
+	writable = clone_page(kill, 0);
+	ENTER();
+	ck_assert_int_eq(try_clone3(&kill, sizeof(kill)), -ENOSYS);   /* on the stack */
+	ck_assert_int_eq(try_clone3(writable, sizeof(kill)), -ENOSYS); /* writable */
+	ck_assert_int_eq(try_clone3(sealed_bad, sizeof(kill)), -ENOSYS);
+	ck_assert_int_eq(try_clone3(sealed, 88), -ENOSYS);              /* the C library's size */
+	/* pdfork's: on to the kernel, which knows the flags from Linux 7.1 */
+	r = try_clone3(sealed, sizeof(kill));
+	if (kernel_7_1()) {
+		ck_assert_int_gt(r, 0);
+		ck_assert_int_ge(clone_slot, 0);
+		ck_assert_int_eq(close(clone_slot), 0); /* kills the child */
+	} else {
+		ck_assert_int_eq(r, -EINVAL);
+	}
+	/* another thread could write through a seal while the kernel reads */
+	ck_assert_int_eq(pthread_create(&t, NULL, sleeper, NULL), 0);
+	ck_assert_int_eq(try_clone3(sealed, sizeof(kill)), -EBUSY);
+}
+END_TEST
+
+/* In capability mode pdfork uses the kernel's descriptors where it has them. */
+START_TEST(capmode_kernel_descriptor_where_the_kernel_has_them)
+{
+	pid_t pid;
+	int fd, w;
+
+	ENTER();
+	pid = start(&fd, 0, &w, NULL);
+	ck_assert_int_eq(is_pidfd(fd), kernel_7_1());
+	ck_assert(alive_for(w, 50));
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert(gone_within(w, DEATH_MS));
+	(void)pid;
+}
+END_TEST
+
 START_TEST(capmode_daemon_refused)
 {
 	int fd = -1;
@@ -1530,6 +1623,8 @@ static Suite *make_suite(void)
 	tcase_add_test(rights, limited_descriptor_used_after_exec);
 	tcase_add_test(capmode, capmode_pdfork);
 	tcase_add_test(capmode, capmode_daemon_refused);
+	tcase_add_test(capmode, attack_clone3_in_capability_mode);
+	tcase_add_test(capmode, capmode_kernel_descriptor_where_the_kernel_has_them);
 	tcase_add_test(capmode, capmode_setown);
 	tcase_add_test(capmode, kernel_only_pdfork_refused);
 	tcase_add_test(attack, attack_hidden_pidfd);
