@@ -100,8 +100,8 @@ enum ctl_op {
 #define TICKET_MARK 0x7469636b /* "tick" */
 
 /* The supervisor's modes, the byte that comes with the listener. */
-#define SUP_FULL 'L' /* the slow range is routed */
-#define SUP_LEAN 'l' /* it is not: no restricted copies */
+#define SUP_FULL  'L' /* the slow range is routed */
+#define SUP_LEAN  'l' /* it is not: no restricted copies */
 #define SUP_PATHS 'P' /* as SUP_FULL, and global names are routed (paths.h) */
 
 #define CAPMODE_MARK (1ULL << 62) /* microseconds of real-time CPU: never reached */

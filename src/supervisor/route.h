@@ -41,12 +41,12 @@ enum route_kind {
 	RK_CTL,
 	RK_SEND, /* sendmsg, sendmmsg: performed by the supervisor (send.c) */
 	RK_COPY,
-	RK_EXEC, /* execveat from a descriptor: fexecve (exec.c) */
+	RK_EXEC,  /* execveat from a descriptor: fexecve (exec.c) */
 	RK_CLONE, /* clone3 from a sealed template: pdfork's (clone.c) */
 	RK_CWD,   /* openat from the current directory: the lean and paths listeners route it */
 	RK_PATHS, /* any other global name (old path calls, *at from the current directory):
 	             only the paths listener routes it (paths.h) */
-	RK_SLOW, /* no entry in routes[]: a call with a slow-range descriptor */
+	RK_SLOW,  /* no entry in routes[]: a call with a slow-range descriptor */
 };
 
 /* The kinds the supervisor serves: capability mode leaves these to it. */

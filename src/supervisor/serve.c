@@ -280,8 +280,8 @@ static int route_kind(const struct seccomp_data *d)
 		return RK_SIGNAL;
 	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
 		return RK_LOOKUP;
-	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND || route->kind == RK_EXEC ||
-	              route->kind == RK_CLONE))
+	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND ||
+	              route->kind == RK_EXEC || route->kind == RK_CLONE))
 		return route->kind;
 	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
 		return RK_CTL;

@@ -10,8 +10,8 @@
 #include "target.h"
 
 struct reply {
-	bool done; /* answered already */
-	bool cont; /* let the kernel run the call: decided on registers only */
+	bool done;    /* answered already */
+	bool cont;    /* let the kernel run the call: decided on registers only */
 	bool refused; /* a refusal of capsicum(1)'s (paths.h), whatever the error */
 	int64_t val;
 	int error; /* positive errno, or 0 */
