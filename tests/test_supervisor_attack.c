@@ -1234,19 +1234,40 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
+/* This process's effective capabilities (its status's CapEff). */
+static uint64_t cap_eff(void)
+{
+	char buf[4096], *p;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(p = strstr(buf, "CapEff:"));
+	return strtoull(p + 7, NULL, 16);
+}
+
 /*
  * Root gives itself up into a user namespace (uid and gid 0 mapped to 0,
  * nothing else) before entering capability mode: its capabilities now
  * stop at that namespace, but its status reads the same as the root
- * supervisor's.
+ * supervisor's -- the same capability bits too, set to the supervisor's
+ * (a machine whose root lacks some would tell them apart otherwise).
  */
 START_TEST(user_namespace_root_gets_supervisor_root)
 {
 	char path[PATH_MAX];
 	int t = test_dir(path), w = sub(t, "w");
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct caps[2];
+	uint64_t eff;
 
 	if (geteuid() != 0)
 		return;
+	eff = cap_eff();
 	put(w, "nobodys", "NOBODY", 0600);
 	ck_assert_int_eq(fchownat(w, "nobodys", 65534, 65534, 0), 0);
 	start_supervisor();
@@ -1254,6 +1275,11 @@ START_TEST(user_namespace_root_gets_supervisor_root)
 	write_file("/proc/self/setgroups", "deny");
 	write_file("/proc/self/uid_map", "0 0 1\n");
 	write_file("/proc/self/gid_map", "0 0 1\n");
+	memset(caps, 0, sizeof(caps));
+	caps[0].effective = caps[0].permitted = (uint32_t)eff;
+	caps[1].effective = caps[1].permitted = (uint32_t)(eff >> 32);
+	ck_assert_int_eq(syscall(SYS_capset, &hdr, caps), 0);
+	ck_assert_uint_eq(cap_eff(), eff);
 	/* the kernel: an unmapped owner's file is beyond this root */
 	ck_assert_fails(openat(w, "nobodys", O_RDONLY), EACCES);
 	ENTER();

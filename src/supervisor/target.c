@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/fsuid.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -44,6 +45,7 @@ struct pidfd_info_ {
 #define PIDFD_GET_INFO_   _IOWR(0xFF, 11, struct pidfd_info_)
 
 static bool self_unprivileged;
+static struct stat self_userns;
 static uint32_t self_ids[8];
 
 /* The whole of an open /proc status file, from its start: 0 or -errno. */
@@ -148,7 +150,25 @@ int target_init_self(void)
 	self_ids[4] = rg, self_ids[5] = eg, self_ids[6] = sg;
 	self_ids[7] = (uint32_t)setfsgid((gid_t)-1);
 	self_unprivileged = no_caps(status);
+	if (stat("/proc/thread-self/ns/user", &self_userns) != 0)
+		return -errno;
 	return 0;
+}
+
+/*
+ * Whether the caller lives in the supervisor's user namespace.  A root
+ * caller that moved into a namespace of its own reads the same IDs and
+ * capability bits in its status, but its capabilities stop at that
+ * namespace, where the supervisor's do not.
+ */
+static bool same_userns(const struct target *t)
+{
+	char path[64];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)t->tid);
+	return stat(path, &sb) == 0 && sb.st_dev == self_userns.st_dev &&
+	       sb.st_ino == self_userns.st_ino;
 }
 
 /*
@@ -322,7 +342,12 @@ int target_check_creds(struct target *t)
 	}
 	if ((r = load_status(t)) != 0)
 		return r;
-	return t->status_creds_match ? 0 : -EACCES;
+	/*
+	 * Equal IDs and capability bits mean equal power only within one user
+	 * namespace.  (Without capabilities the supervisor can do nothing a
+	 * caller with its IDs could not, in whatever namespace: no check.)
+	 */
+	return t->status_creds_match && same_userns(t) ? 0 : -EACCES;
 }
 
 int target_family(struct target *t, pid_t *tgid, pid_t *ppid)
