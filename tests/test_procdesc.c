@@ -764,6 +764,17 @@ START_TEST(kernel_descriptor_where_the_kernel_has_them)
 
 	pid2 = start(&fd, 0, &w, exit_now);
 	ck_assert(hup_within(fd, DEATH_MS));
+	/* As on FreeBSD, any holder may wait: a process that inherited a copy. */
+	{
+		pid_t holder = fork();
+		int hst = -1;
+
+		ck_assert_int_ge(holder, 0);
+		if (holder == 0)
+			_exit(pdwait4(fd, &st, 0, NULL) == pid2 && WIFEXITED(st) ? 0 : 1);
+		ck_assert_int_eq(waitpid(holder, &hst, 0), holder);
+		ck_assert_msg(WIFEXITED(hst) && WEXITSTATUS(hst) == 0, "holder's pdwait4");
+	}
 	ck_assert_int_eq(pdwait4(fd, &st, 0, NULL), pid2);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 	ck_assert_fails(pdwait4(fd, &st, WNOHANG, NULL), ECHILD);
