@@ -34,8 +34,6 @@ static uint32_t action(const struct cm_rule *r, unsigned served)
 		return (served & (1u << r->route)) ? SECCOMP_RET_ALLOW : ret_fail(ECAPMODE);
 	case CM_ENOSYS:
 		return RET_ERRNO(ENOSYS);
-	case CM_ROUTE_ENOSYS:
-		return (served & (1u << r->route)) ? SECCOMP_RET_ALLOW : RET_ERRNO(ENOSYS);
 	case CM_QUIET:
 		return RET_ERRNO(ECAPMODE);
 	case CM_QUERY:

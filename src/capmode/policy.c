@@ -184,13 +184,12 @@ const struct cm_rule cm_rules[] = {
 	/*
 	 * clone: no new namespaces, and no descriptor table shared with
 	 * anything but a thread (rights could not follow it, base.c).  clone3
-	 * keeps its flags in memory: the supervisor's, for pdfork's sealed
-	 * template, else ENOSYS, after which the C library uses clone.
+	 * keeps its flags in memory.
 	 */
 	DENY_IF(clone, CT_ANY_BITS, 0, CLONE_NAMESPACES),
 	R(clone, CT_EQ, 0, CM_DENY, CLONE_FILES | CLONE_THREAD, CLONE_FILES),
 	ALLOW(clone),
-	{NR_clone3, CT_ALWAYS, 0, CM_ROUTE_ENOSYS, 0, 0, {0}, RK_CLONE},
+	{NR_clone3, CT_ALWAYS, 0, CM_ENOSYS, 0, 0, {0}},
 
 	/* Identity: reading it, and changing it within the caller's privilege. */
 	ALLOW(getpid), ALLOW(getppid), ALLOW(gettid), ALLOW(getuid), ALLOW(geteuid),

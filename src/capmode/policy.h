@@ -21,12 +21,11 @@
 
 enum cm_action {
 	CM_ALLOW,
-	CM_DENY,         /* ECAPMODE */
-	CM_ROUTE,        /* the supervisor's (route.h, by kind); ECAPMODE without one */
-	CM_ENOSYS,       /* the C library falls back to another call */
-	CM_ROUTE_ENOSYS, /* the supervisor's; ENOSYS without one (clone3) */
-	CM_QUERY,        /* the cap_getmode() probe: answers CAPMODE_ANSWER */
-	CM_QUIET,        /* ECAPMODE that never traps: a probe of the library's (procctl.c) */
+	CM_DENY,   /* ECAPMODE */
+	CM_ROUTE,  /* the supervisor's (route.h, by kind); ECAPMODE without one */
+	CM_ENOSYS, /* clone3: the C library falls back to clone */
+	CM_QUERY,  /* the cap_getmode() probe: answers CAPMODE_ANSWER */
+	CM_QUIET,  /* ECAPMODE that never traps: a probe of the library's (procctl.c) */
 };
 
 enum cm_test {

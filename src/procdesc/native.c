@@ -19,13 +19,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -39,7 +37,16 @@
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
-#define NR_mseal 462
+#define CLONE_PIDFD_          0x00001000ULL
+#define CLONE_AUTOREAP_       (1ULL << 34)
+#define CLONE_NNP_            (1ULL << 35)
+#define CLONE_PIDFD_AUTOKILL_ (1ULL << 36)
+#define PD_PIDFS_MAGIC        0x50494446
+
+/* struct clone_args as published first (CLONE_ARGS_SIZE_VER0). */
+struct clone_args_ {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
 
 /* struct pidfd_info as published first (PIDFD_INFO_SIZE_VER0): exit_code is there. */
 struct pidfd_info_ {
@@ -50,66 +57,30 @@ struct pidfd_info_ {
 #define PIDFD_INFO_PID_  1ULL
 #define PIDFD_INFO_EXIT_ 8ULL
 _Static_assert(sizeof(struct pidfd_info_) == 64, "PD_GET_INFO's size");
-_Static_assert(sizeof(struct pd_clone_args) == 64, "CLONE_ARGS_SIZE_VER0");
+_Static_assert(sizeof(struct clone_args_) == 64, "CLONE_ARGS_SIZE_VER0");
 
 /* 1: the kernel makes process descriptors; -1: it does not, or not for us. */
 static int native;
 
-/*
- * pdfork's two argument sets in a sealed, read-only page: the supervisor
- * lets clone3 through only from there (supervisor/clone.c).  The kernel
- * writes the pidfd to slot, under the table's lock.  NULL without mseal.
- */
-static const struct pd_clone_args *templates;
-static int slot = -1;
-static pthread_once_t templates_once = PTHREAD_ONCE_INIT;
-
-static void make_templates(void)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	struct pd_clone_args *t =
-	    mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (t == MAP_FAILED)
-		return;
-	t[0] = (struct pd_clone_args){.flags = PD_CLONE_KILL, .pidfd = (uintptr_t)&slot};
-	t[1] = (struct pd_clone_args){.flags = PD_CLONE_DAEMON, .pidfd = (uintptr_t)&slot};
-	if (mprotect(t, page, PROT_READ) != 0 || syscall(NR_mseal, t, page, 0UL) != 0) {
-		munmap(t, page);
-		return;
-	}
-	templates = t;
-}
-
 int pd_native_fork(int flags, int *dp)
 {
-	int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, saved = errno;
-	struct pd_clone_args own = {.flags = PD_CLONE_DAEMON, .pidfd = (uintptr_t)&slot};
-	const struct pd_clone_args *args = &own;
+	int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, d = -1;
+	struct clone_args_ args = {.flags = CLONE_PIDFD_ | CLONE_AUTOREAP_, .pidfd = (uintptr_t)&d};
 	long pid;
 
 	if (native < 0)
 		return -ENOSYS;
-	pthread_once(&templates_once, make_templates);
-	errno = saved;
-	/* AUTOKILL without NNP: only for CAP_SYS_ADMIN, and never from a template. */
-	if (!(flags & PD_DAEMON) && !nnp)
-		own.flags |= PD_CLONE_AUTOKILL;
-	else if (templates)
-		args = &templates[flags & PD_DAEMON ? 1 : 0];
-	else if (!(flags & PD_DAEMON))
-		own.flags = PD_CLONE_KILL;
-	slot = -1;
-	pid = syscall(SYS_clone3, args, sizeof(*args));
+	if (!(flags & PD_DAEMON))
+		args.flags |= CLONE_PIDFD_AUTOKILL_ | (nnp ? CLONE_NNP_ : 0);
+	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0) {
 		switch (errno) {
-		case ENOSYS: /* no clone3, or a filter without a supervisor */
+		case ENOSYS: /* no clone3, or our filters */
 		case EINVAL: /* flags this kernel does not know */
 		case E2BIG:
 			native = -1;
 			return -ENOSYS;
 		case EPERM: /* AUTOKILL without NNP takes CAP_SYS_ADMIN, which may come */
-		case EBUSY: /* the supervisor: another thread could write the template */
 			return -ENOSYS;
 		default:
 			return -errno;
@@ -117,7 +88,7 @@ int pd_native_fork(int flags, int *dp)
 	}
 	native = 1;
 	if (pid > 0)
-		*dp = slot;
+		*dp = d;
 	return (int)pid;
 }
 

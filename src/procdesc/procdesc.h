@@ -22,7 +22,6 @@
 #define CAPSICUM_PROCDESC_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -46,23 +45,6 @@ struct pd {
 	bool native; /* D is the kernel's pidfd (native.c) */
 	bool reaped;
 };
-
-/*
- * clone3's arguments as first published (CLONE_ARGS_SIZE_VER0), and the
- * two sets of flags pdfork asks for (Linux 7.1): with PD_DAEMON, and
- * without it from a process that has no_new_privs.  Filters refuse
- * clone3 (its flags are in memory); the supervisor lets these through
- * from a sealed, read-only page (supervisor/clone.c).
- */
-struct pd_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-#define PD_CLONE_PIDFD    0x00001000ULL
-#define PD_CLONE_AUTOREAP (1ULL << 34)
-#define PD_CLONE_NNP      (1ULL << 35)
-#define PD_CLONE_AUTOKILL (1ULL << 36)
-#define PD_CLONE_DAEMON   (PD_CLONE_PIDFD | PD_CLONE_AUTOREAP)
-#define PD_CLONE_KILL     (PD_CLONE_DAEMON | PD_CLONE_AUTOKILL | PD_CLONE_NNP)
 
 /* pidfs's magic (fstatfs): the kernel's process descriptors are its files. */
 #define PD_PIDFS_MAGIC 0x50494446

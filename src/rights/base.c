@@ -113,11 +113,10 @@ const struct proc_rule proc_rules[] = {
 	 * A process that shares the descriptor table but is not a thread of
 	 * this one is not reached by TSYNC, so it could copy a limited
 	 * descriptor freely.  clone3 hides its flags in memory: ENOSYS makes
-	 * the C library fall back to clone, whose flags are in a register;
-	 * the supervisor lets pdfork's sealed template through (clone.c).
+	 * the C library fall back to clone, whose flags are in a register.
 	 */
 	{NR_clone, WHEN_MASKED_EQ, 0, CLONE_FILES, CLONE_FILES | CLONE_THREAD, ENOTCAPABLE},
-	REFUSE_UNSUPERVISED(clone3, ENOSYS),
+	REFUSE(clone3, ENOSYS),
 
 	/*
 	 * The descriptors of an SCM_RIGHTS message are in memory: the

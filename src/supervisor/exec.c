@@ -105,7 +105,7 @@ static bool runnable(int file)
  * through it ignore protections and seals, so no memory of the caller is
  * fixed.
  */
-bool sup_holds_mem(const struct target *t)
+static bool holds_mem(const struct target *t)
 {
 	char dir[64];
 
@@ -165,7 +165,7 @@ static char *read_smaps(const struct target *t)
  * no file name can pass for a header (names cannot hold a newline: the
  * kernel escapes it).
  */
-bool sup_immutable(const struct target *t, uint64_t addr)
+static bool immutable(const struct target *t, uint64_t addr)
 {
 	char *smaps = read_smaps(t), *line, *next;
 	bool header = true, in = false, ok = false;
@@ -202,7 +202,7 @@ bool sup_immutable(const struct target *t, uint64_t addr)
 }
 
 /* The number of threads in the caller's process (/proc/TID/status), or -1. */
-int sup_threads(const struct target *t)
+static int threads(const struct target *t)
 {
 	unsigned long long n;
 
@@ -229,20 +229,20 @@ static int check(struct target *t, const struct seccomp_data *d, int file, bool 
 		return -EINVAL;
 	if (rec.restricted && !state_has(&rec.st, CAP_FEXECVE))
 		return -ENOTCAPABLE;
-	if (!sup_immutable(t, d->args[1]) || target_read(t, d->args[1], &c, 1) != 0 || c != '\0')
+	if (!immutable(t, d->args[1]) || target_read(t, d->args[1], &c, 1) != 0 || c != '\0')
 		return refused;
 	if (syscall(SYS_fstat, file, &sb) != 0)
 		return -errno;
 	if (S_ISDIR(sb.st_mode))
 		return -EACCES;
-	if (t->capmode && (!pinned(file) || !runnable(file) || sup_holds_mem(t)))
+	if (t->capmode && (!pinned(file) || !runnable(file) || holds_mem(t)))
 		return -ECAPMODE;
 	/*
 	 * The kernel takes the file from the number again once the call goes
 	 * on: another thread could dup2 a script over it meanwhile.  With one
 	 * thread, the one waiting here, the table cannot change.
 	 */
-	if (t->capmode && sup_threads(t) != 1)
+	if (t->capmode && threads(t) != 1)
 		return -EBUSY;
 	if (!target_valid(t))
 		return -ESRCH;

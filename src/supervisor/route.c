@@ -11,9 +11,7 @@
  *	    with O_ASYNC)
  *	  sendmsg, sendmmsg                          -> USER_NOTIF
  *	clone/unshare giving a process another table  -> ENOTCAPABLE
- *	  or parent (CLONE_PARENT)
- *	clone3 of pdfork's size (64 bytes)           -> USER_NOTIF
- *	  of any other                               -> ENOSYS
+ *	  or parent (CLONE_PARENT); clone3           -> ENOSYS
  *	a call with descriptor arguments (not lean):
  *	  any of them in the slow range              -> USER_NOTIF
  *	openat, openat2 (lean)                       -> USER_NOTIF
@@ -32,7 +30,6 @@
 
 #include "../arch/arch.h"
 #include "../bpf/dispatch.h"
-#include "../procdesc/procdesc.h"
 #include "../rights/rules.h"
 #include "ctl.h"
 #include "route.h"
@@ -48,10 +45,8 @@
 #define COPY(call)                {NR_##call, RK_COPY, {NO_ARG, NO_ARG}, NO_ARG, 0}
 #define SEND(call)                {NR_##call, RK_SEND, {NO_ARG, NO_ARG}, NO_ARG, 0}
 #define OLD(call)                 {NR_##call, RK_PATHS, {NO_ARG, NO_ARG}, 0, 0}
-#define CLONE(call)               {NR_##call, RK_CLONE, {NO_ARG, NO_ARG}, NO_ARG, 0}
 
 const struct route routes[] = {
-	CLONE(clone3),
 	LOOKUP(openat, 0, 1), LOOKUP(openat2, 0, 1), LOOKUP(faccessat, 0, 1),
 	LOOKUP(faccessat2, 0, 1), LOOKUP(fchmodat, 0, 1), LOOKUP(fchmodat2, 0, 1),
 	LOOKUP(fchownat, 0, 1), LOOKUP(mkdirat, 0, 1), LOOKUP(mknodat, 0, 1),
@@ -94,8 +89,7 @@ const struct route *route_find(int nr)
  * give a process a descriptor table other than its thread group's, or a
  * parent other than its creator.  The supervisor keeps slow-range states
  * per process and traces a child to its parent (slow.h); both would lie.
- * clone3 keeps its flags in memory: the supervisor lets only pdfork's
- * sealed template through, and ENOSYS makes the C library use clone.
+ * clone3 keeps its flags in memory: ENOSYS makes the C library use clone.
  */
 static const struct refusal {
 	int nr;
@@ -105,6 +99,7 @@ static const struct refusal {
     {NR_clone, CLONE_THREAD | CLONE_FILES, CLONE_THREAD, ENOTCAPABLE},
     {NR_clone, CLONE_THREAD | CLONE_FILES, CLONE_FILES, ENOTCAPABLE},
     {NR_clone, CLONE_PARENT, CLONE_PARENT, ENOTCAPABLE},
+    {NR_clone3, 0, 0, ENOSYS},
     {NR_unshare, CLONE_FILES, CLONE_FILES, ENOTCAPABLE},
 };
 
@@ -280,18 +275,6 @@ static void emit_route(struct bpf_asm *a, int nr, const struct route *r, char mo
 	case RK_COPY:
 		if (nr == NR_fcntl)
 			emit_fcntl(a, notify);
-		bpf_bind(a, notify);
-		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
-		return;
-	case RK_CLONE:
-		/*
-		 * Only pdfork's size: the C library's threads (88 bytes) get
-		 * ENOSYS at once, not a round trip, nor a wait on a stalled
-		 * supervisor.
-		 */
-		bpf_ld(a, SD_ARG_LO(1));
-		bpf_jmp(a, BPF_JEQ, (uint32_t)sizeof(struct pd_clone_args), notify, BPF_NEXT);
-		bpf_ret(a, RET_ERRNO(ENOSYS));
 		bpf_bind(a, notify);
 		bpf_ret(a, SECCOMP_RET_USER_NOTIF);
 		return;

@@ -14,7 +14,6 @@
  *	  and accept/accept4 on any socket: a limited one's copy, or its
  *	  connection, goes to the slow range with its rights
  *	execveat from a descriptor (fexecve): the path must be "", in memory
- *	clone3: its flags are in memory; only pdfork's sealed template goes
  *	sendmsg and sendmmsg: what they send to and the descriptors they
  *	  carry are in memory
  *	every call naming a slow-range number in a descriptor argument
@@ -42,7 +41,6 @@ enum route_kind {
 	RK_SEND, /* sendmsg, sendmmsg: performed by the supervisor (send.c) */
 	RK_COPY,
 	RK_EXEC,  /* execveat from a descriptor: fexecve (exec.c) */
-	RK_CLONE, /* clone3 from a sealed template: pdfork's (clone.c) */
 	RK_CWD,   /* openat from the current directory: the lean and paths listeners route it */
 	RK_PATHS, /* any other global name (old path calls, *at from the current directory):
 	             only the paths listener routes it (paths.h) */
@@ -52,7 +50,7 @@ enum route_kind {
 /* The kinds the supervisor serves: capability mode leaves these to it. */
 #define RK_SERVED                                                                                  \
 	((1u << RK_LOOKUP) | (1u << RK_SIGNAL) | (1u << RK_CTL) | (1u << RK_SEND) |                \
-	 (1u << RK_COPY) | (1u << RK_EXEC) | (1u << RK_CLONE))
+	 (1u << RK_COPY) | (1u << RK_EXEC))
 
 #define NO_ARG 0xff
 

@@ -280,8 +280,7 @@ static int route_kind(const struct seccomp_data *d)
 		return RK_SIGNAL;
 	if (route && route->kind == RK_LOOKUP && !(route->null_ok && d->args[route->path] == 0))
 		return RK_LOOKUP;
-	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND ||
-	              route->kind == RK_EXEC || route->kind == RK_CLONE))
+	if (route && (route->kind == RK_SIGNAL || route->kind == RK_SEND || route->kind == RK_EXEC))
 		return route->kind;
 	if (route && route->kind == RK_CTL && (uint32_t)d->args[0] == CTL_PRCTL)
 		return RK_CTL;
@@ -319,9 +318,6 @@ void serve(int lfd, const struct seccomp_notif *req, struct seccomp_notif_resp *
 			break;
 		case RK_EXEC:
 			serve_exec(&t, &req->data, &r);
-			break;
-		case RK_CLONE:
-			serve_clone3(&t, &req->data, &r);
 			break;
 		case RK_SLOW:
 			serve_slow(&t, &req->data, &r);

@@ -27,18 +27,6 @@ CAPSICUM_HIDDEN void serve_copy(struct target *t, const struct seccomp_data *d, 
 CAPSICUM_HIDDEN void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_redeem(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_exec(struct target *t, const struct seccomp_data *d, struct reply *r);
-
-/* clone3 from pdfork's sealed template (clone.c). */
-CAPSICUM_HIDDEN void serve_clone3(struct target *t, const struct seccomp_data *d, struct reply *r);
-
-/*
- * What fixes a caller's memory (exec.c): whether addr lies in a private,
- * read-only, sealed anonymous mapping; whether it holds a /proc/PID/mem
- * descriptor (which writes through seals); its number of threads, or -1.
- */
-CAPSICUM_HIDDEN bool sup_immutable(const struct target *t, uint64_t addr);
-CAPSICUM_HIDDEN bool sup_holds_mem(const struct target *t);
-CAPSICUM_HIDDEN int sup_threads(const struct target *t);
 CAPSICUM_HIDDEN void serve_exec_pin(struct target *t, const struct seccomp_data *d,
                                     struct reply *r);
 CAPSICUM_HIDDEN void serve_sockat(struct target *t, const struct seccomp_data *d, struct reply *r);
