@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -812,6 +813,91 @@ START_TEST(enter_refused_while_holding_proc_mem)
 }
 END_TEST
 
+/* A descriptor sent over a socket pair, and received back. */
+static int bounce_fd(int fd)
+{
+	char c = 0, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec io = {&c, 1};
+	struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = cbuf};
+	int sv[2], got = -1;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	m.msg_controllen = sizeof(cbuf);
+	CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), &fd, sizeof(int));
+	ck_assert_int_eq(sendmsg(sv[0], &m, 0), 1);
+	close(fd);
+	/* in flight across cap_enter, which sees no /proc/PID/mem in the table */
+	ENTER();
+	m.msg_controllen = sizeof(cbuf);
+	ck_assert_int_eq(recvmsg(sv[1], &m, 0), 1);
+	memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	return got;
+}
+
+/*
+ * A "" in a sealed private page is no fixed path: another process holding
+ * this one's /proc/PID/mem (smuggled across cap_enter in a socket's queue)
+ * writes through the seal between the supervisor's check and the kernel's
+ * read, and the kernel would run a program named by a global path.  Only
+ * the supervisor's empty page, mapped shared, serves in capability mode:
+ * with any other, execveat is refused before the kernel reads the path.
+ * (An independent review ran the dynamic loader this way.)
+ */
+START_TEST(exec_path_rewritten_through_proc_mem)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *path =
+	    mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int f = open("/bin/true", O_RDONLY | O_CLOEXEC), m, mem, rewritten = 0, ran = 0;
+	struct stat sb;
+	off_t off = 0;
+	pid_t writer;
+
+	ck_assert_ptr_ne(path, MAP_FAILED);
+	ck_assert_int_ge(f, 0);
+	/* a pinned copy, not executable: the honest exec fails with EACCES */
+	ck_assert_int_ge(m = (int)syscall(SYS_memfd_create, "t", MFD_ALLOW_SEALING), 0);
+	ck_assert_int_eq(fstat(f, &sb), 0);
+	while (off < sb.st_size)
+		ck_assert_int_gt(sendfile(m, f, &off, (size_t)(sb.st_size - off)), 0);
+	ck_assert_int_eq(fcntl(m, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK), 0);
+	ck_assert_int_eq(fchmod(m, 0600), 0);
+	strcpy(path + 1, "nonexistent-capsicum-exec-target");
+	ck_assert_int_eq(mprotect(path, (size_t)page, PROT_READ), 0);
+	ck_assert_int_eq(syscall(462 /* mseal */, path, (size_t)page, 0UL), 0);
+	ck_assert_int_ge(mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC), 0);
+	mem = bounce_fd(mem);
+	ck_assert_int_ge(mem, 0);
+	writer = fork();
+	ck_assert_int_ge(writer, 0);
+	if (writer == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;) {
+			char z = '\0', s = '/';
+
+			(void)!pwrite(mem, &z, 1, (off_t)(uintptr_t)path);
+			(void)!pwrite(mem, &s, 1, (off_t)(uintptr_t)path);
+		}
+	}
+	close(mem);
+	for (int i = 0; i < 4000; i++) {
+		syscall(SYS_execveat, m, path, (char *[]){"x", NULL}, (char *[]){NULL},
+		        AT_EMPTY_PATH);
+		rewritten += errno == ENOENT; /* the kernel read "/nonexistent-..." */
+		ran += errno != ECAPMODE && errno != ENOENT;
+	}
+	/* the writer dies with this process (PR_SET_PDEATHSIG) */
+	ck_assert_msg(rewritten == 0 && ran == 0,
+	              "execveat continued with a path from a private sealed page: %d rewritten, "
+	              "%d other",
+	              rewritten, ran);
+}
+END_TEST
+
 /*
  * With a second thread, which could swap the number's file (dup2) after
  * the check, fexecve in capability mode fails with EBUSY.
@@ -903,6 +989,7 @@ static Suite *make_suite(void)
 	tcase_add_test(ok, execveat_of_an_unpinned_file_refused);
 	tcase_add_test(ok, enter_refused_while_holding_proc_mem);
 	tcase_add_test(ok, fexecve_refused_with_other_threads);
+	tcase_add_test(ok, exec_path_rewritten_through_proc_mem);
 	tcase_add_loop_test(ok, fexecve_without_cap_read, 0, 2);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, inh);

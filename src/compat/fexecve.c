@@ -1,11 +1,12 @@
 /*
  * fexecve(3) that works in capability mode.
  *
- * glibc's fexecve passes "" from its read-only data to execveat; in
- * capability mode the supervisor lets execveat continue only when that
- * "" lies in a sealed, read-only private mapping (supervisor/exec.c),
- * where no thread can rewrite it into a path between the check and the
- * exec.  Without mseal (Linux before 6.10) the page is merely read-only,
+ * glibc's fexecve passes "" from its read-only data to execveat; the
+ * supervisor lets execveat of a restricted descriptor continue only when
+ * that "" lies in a sealed, read-only private mapping (supervisor/exec.c),
+ * and in capability mode only when it lies in the supervisor's sealed
+ * empty page mapped shared, where no process can rewrite it into a path
+ * between the check and the exec.  Without mseal (Linux before 6.10) the page is merely read-only,
  * and fexecve in capability mode fails with ECAPMODE.  In capability mode
  * the program run is a sealed copy the supervisor makes of fd's file.
  *
@@ -95,20 +96,55 @@ static char *library_path(const char *fds, const char *old, char *buf, size_t si
 }
 
 /*
+ * The "" of capability mode: the supervisor's page of zeros, a memfd
+ * sealed against every change, mapped shared and sealed here, where no
+ * process can rewrite it into a path (supervisor/exec.c) -- another
+ * process holding this one's /proc/PID/mem writes through the seal of a
+ * private page.  Made once; NULL if it cannot be had.
+ */
+static const char *capmode_empty;
+
+static const char *get_capmode_empty(void)
+{
+	long page = sysconf(_SC_PAGESIZE), fd;
+	char *p;
+
+	if (capmode_empty)
+		return capmode_empty;
+	if ((fd = syscall(SYS_prctl, CTL_PRCTL, CTL_EXEC_EMPTY, 0L, 0L, 0L)) < 0)
+		return NULL;
+	p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, (int)fd, 0);
+	close((int)fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (syscall(NR_mseal, p, (size_t)page, 0UL) != 0) {
+		munmap(p, (size_t)page);
+		return NULL;
+	}
+	return capmode_empty = p;
+}
+
+/*
  * In capability mode the supervisor lets only a sealed copy of a program
  * run (supervisor/exec.c): ask for one, run it, and close it if the exec
  * failed.
  */
 static void exec(int fd, char *const argv[], char *const envp[])
 {
+	const char *path = empty;
 	unsigned mode = 0;
 	long run = fd;
 	int saved;
 
-	if (cap_getmode(&mode) == 0 && mode &&
-	    (run = syscall(SYS_prctl, CTL_PRCTL, CTL_EXEC_PIN, (long)fd, 0L, 0L)) < 0)
-		return;
-	syscall(SYS_execveat, (int)run, empty, argv, envp, AT_EMPTY_PATH);
+	if (cap_getmode(&mode) == 0 && mode) {
+		if ((path = get_capmode_empty()) == NULL) {
+			errno = ECAPMODE;
+			return;
+		}
+		if ((run = syscall(SYS_prctl, CTL_PRCTL, CTL_EXEC_PIN, (long)fd, 0L, 0L)) < 0)
+			return;
+	}
+	syscall(SYS_execveat, (int)run, path, argv, envp, AT_EMPTY_PATH);
 	if (run != fd) {
 		saved = errno;
 		close((int)run);

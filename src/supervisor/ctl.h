@@ -84,6 +84,13 @@ enum ctl_op {
 	 * is not routed.
 	 */
 	CTL_PLACE = 13,
+	/*
+	 * (): -> a descriptor for the supervisor's empty path: a page of
+	 * zeros in a memfd sealed against every change, which the caller maps
+	 * shared and seals; fexecve in capability mode passes its "" from
+	 * there, where no process can rewrite it (exec.c).
+	 */
+	CTL_EXEC_EMPTY = 14,
 };
 
 #define PATH_LOG_REFUSALS 1u /* one line per refused path */

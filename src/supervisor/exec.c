@@ -7,9 +7,12 @@
  * be "" and then rewritten by another thread would name any program by
  * absolute path.  So the path must lie where nothing can rewrite it: a
  * private, read-only mapping sealed by mseal(2) (Linux 6.10), which
- * libcapsicum's fexecve() provides.  The descriptor needs no pinning: a
- * number holding a restricted file keeps a rule, or holds a slow state,
- * that no other file can come under with more rights (brief 4).
+ * libcapsicum's fexecve() provides -- and in capability mode, where the
+ * path would name what the caller may not, within a shared sealed mapping
+ * of the pinned program itself (below): another process holding the
+ * caller's /proc/PID/mem writes through the seal of a private mapping.  The descriptor needs no
+ *pinning: a number holding a restricted file keeps a rule, or holds a slow state, that no other
+ *file can come under with more rights (brief 4).
  *
  * In capability mode the file's contents matter too: the kernel opens a
  * script's interpreter, and an ELF program's, by path.  So the file must
@@ -34,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +48,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include <sys/capsicum.h>
 
@@ -158,14 +163,23 @@ static char *read_smaps(const struct target *t)
 }
 
 /*
- * Whether addr lies in a mapping of the caller that nothing can write: a
- * private anonymous one, sealed, readable, not writable, and not under a
- * userfaultfd (smaps: VmFlags).  Whole lines only, and a mapping's header
- * only where one must be -- first, and after each VmFlags line -- so that
- * no file name can pass for a header (names cannot hold a newline: the
- * kernel escapes it).
+ * Whether addr lies in a mapping of the caller that it cannot change: with
+ * file NULL, a private anonymous one, sealed, readable, not writable, and
+ * not under a userfaultfd (smaps: VmFlags).  That holds against the caller
+ * itself only: another process holding its /proc/PID/mem writes through
+ * protections and seals into private mappings.
+ *
+ * With file, a shared mapping of that very file (device and inode),
+ * sealed, readable, neither writable nor able to become so: when file is
+ * sealed against writing, nothing anywhere can change what the mapping
+ * shows -- the kernel forces writes into private mappings only, and the
+ * seal keeps the mapping in place.
+ *
+ * Whole lines only, and a mapping's header only where one must be --
+ * first, and after each VmFlags line -- so that no file name can pass for
+ * a header (names cannot hold a newline: the kernel escapes it).
  */
-static bool immutable(const struct target *t, uint64_t addr)
+static bool immutable(const struct target *t, uint64_t addr, const struct stat *file)
 {
 	char *smaps = read_smaps(t), *line, *next;
 	bool header = true, in = false, ok = false;
@@ -181,17 +195,30 @@ static bool immutable(const struct target *t, uint64_t addr)
 			char perms[8], dev[16], ino[24];
 			int end = 0;
 
-			/* "lo-hi perms offset dev inode [name]": anonymous, no name */
+			/* "lo-hi perms offset dev inode [name]" */
 			in = sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %15s %23s %n",
 			            &lo, &hi, perms, &off, dev, ino, &end) == 6 &&
-			     addr >= lo && addr < hi && strcmp(ino, "0") == 0 &&
-			     (line[end] == '\0' || strcmp(line + end, "[anon]") == 0);
+			     addr >= lo && addr < hi;
+			if (in && file == NULL) /* anonymous, no name */
+				in = strcmp(ino, "0") == 0 &&
+				     (line[end] == '\0' || strcmp(line + end, "[anon]") == 0);
+			else if (in) {
+				char want[48];
+
+				snprintf(want, sizeof(want), "%02x:%02x", major(file->st_dev),
+				         minor(file->st_dev));
+				in = strcmp(dev, want) == 0 &&
+				     strtoull(ino, NULL, 10) == (unsigned long long)file->st_ino;
+			}
 			header = false;
 		} else if (strncmp(line, "VmFlags:", 8) == 0) {
 			if (in) {
+				bool shared = file != NULL;
+
 				ok = has_flag(line, "sl") && has_flag(line, "rd") &&
-				     !has_flag(line, "wr") && !has_flag(line, "sh") &&
-				     !has_flag(line, "um") && !has_flag(line, "uw");
+				     !has_flag(line, "wr") && has_flag(line, "sh") == shared &&
+				     !(shared && has_flag(line, "mw")) && !has_flag(line, "um") &&
+				     !has_flag(line, "uw");
 				break;
 			}
 			header = true;
@@ -199,6 +226,53 @@ static bool immutable(const struct target *t, uint64_t addr)
 	}
 	free(smaps);
 	return ok;
+}
+
+/*
+ * The empty path of capability mode: one page of zeros in a memfd sealed
+ * against writing, growing, shrinking and further sealing, kept open for
+ * the supervisor's life (its inode is never reused meanwhile).  Its stat,
+ * or NULL if it could not be made (then fexecve in capability mode fails).
+ */
+static int empty_fd = -1;
+static struct stat empty_sb;
+static pthread_once_t empty_once = PTHREAD_ONCE_INIT;
+
+static void make_empty(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int m = (int)syscall(SYS_memfd_create, "capsicum-empty", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (m < 0)
+		return;
+	if (ftruncate(m, page) != 0 || fcntl(m, F_ADD_SEALS, PINNED | F_SEAL_SEAL) != 0 ||
+	    syscall(SYS_fstat, m, &empty_sb) != 0) {
+		close(m);
+		return;
+	}
+	empty_fd = m;
+}
+
+static const struct stat *empty_page(void)
+{
+	pthread_once(&empty_once, make_empty);
+	return empty_fd >= 0 ? &empty_sb : NULL;
+}
+
+void serve_exec_empty(struct target *t, struct reply *r)
+{
+	struct seccomp_notif_addfd add = {
+	    .id = t->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .newfd_flags = O_CLOEXEC};
+
+	if (empty_page() == NULL) {
+		r->error = ENOMEM;
+		return;
+	}
+	add.srcfd = (uint32_t)empty_fd;
+	if (ioctl(t->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0)
+		r->error = errno;
+	else
+		r->done = true;
 }
 
 /* The number of threads in the caller's process (/proc/TID/status), or -1. */
@@ -213,6 +287,7 @@ static int check(struct target *t, const struct seccomp_data *d, int file, bool 
 {
 	int fd = (int)(uint32_t)d->args[0], flags = (int)(uint32_t)d->args[4];
 	int refused = t->capmode ? -ECAPMODE : -ENOTCAPABLE;
+	const struct stat *empty = NULL;
 	struct record rec;
 	struct stat sb;
 	char c;
@@ -229,7 +304,14 @@ static int check(struct target *t, const struct seccomp_data *d, int file, bool 
 		return -EINVAL;
 	if (rec.restricted && !state_has(&rec.st, CAP_FEXECVE))
 		return -ENOTCAPABLE;
-	if (!immutable(t, d->args[1]) || target_read(t, d->args[1], &c, 1) != 0 || c != '\0')
+	/*
+	 * In capability mode the "" must lie in the supervisor's empty page,
+	 * mapped shared and sealed: nothing can rewrite it into a path there.
+	 * (Outside it, a path instead of "" names what execve could.)
+	 */
+	if (t->capmode && (empty = empty_page()) == NULL)
+		return refused;
+	if (!immutable(t, d->args[1], empty) || target_read(t, d->args[1], &c, 1) != 0 || c != '\0')
 		return refused;
 	if (syscall(SYS_fstat, file, &sb) != 0)
 		return -errno;

@@ -238,6 +238,9 @@ void serve_ctl(struct target *t, const struct seccomp_data *d, struct reply *r)
 	case CTL_EXEC_PIN:
 		serve_exec_pin(t, d, r);
 		break;
+	case CTL_EXEC_EMPTY:
+		serve_exec_empty(t, r);
+		break;
 	case CTL_REDEEM:
 		serve_redeem(t, d, r);
 		break;

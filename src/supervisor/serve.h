@@ -27,6 +27,7 @@ CAPSICUM_HIDDEN void serve_copy(struct target *t, const struct seccomp_data *d, 
 CAPSICUM_HIDDEN void serve_send(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_redeem(struct target *t, const struct seccomp_data *d, struct reply *r);
 CAPSICUM_HIDDEN void serve_exec(struct target *t, const struct seccomp_data *d, struct reply *r);
+CAPSICUM_HIDDEN void serve_exec_empty(struct target *t, struct reply *r);
 CAPSICUM_HIDDEN void serve_exec_pin(struct target *t, const struct seccomp_data *d,
                                     struct reply *r);
 CAPSICUM_HIDDEN void serve_sockat(struct target *t, const struct seccomp_data *d, struct reply *r);
