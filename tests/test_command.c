@@ -819,6 +819,44 @@ START_TEST(runs_without_newer_kernel_features)
 }
 END_TEST
 
+/* Whether this process may raise its hard limit on open files to n (CAP_SYS_RESOURCE). */
+static int may_raise_nofile(rlim_t n)
+{
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(setrlimit(RLIMIT_NOFILE, &(struct rlimit){n, n}) == 0 ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * A hard limit on open files below the slow range (a bare init's 4096):
+ * raised where allowed, and the program runs; else a warning says why
+ * files beneath the grants cannot be opened (a dynamic program's
+ * libraries first).
+ */
+START_TEST(a_low_descriptor_limit_is_raised_or_said)
+{
+	struct rlimit low = {1024, 4096};
+	struct result r;
+
+	put("a", "alpha\n");
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	run(&r, "--read", at("a"), "--", "/bin/cat", at("a"), NULL);
+	if (may_raise_nofile(12288)) {
+		ck_assert_msg(exit_status(&r) == 0, "%s", r.err);
+		ck_assert_str_eq(r.out, "alpha\n");
+		ck_assert_lacks(r.err, "warning");
+	} else {
+		ck_assert_has(r.err, "capsicum: warning: the hard limit on open files is below "
+		                     "12288: files opened beneath a grant will fail with EMFILE");
+	}
+}
+END_TEST
+
 START_TEST(a_program_that_cannot_run_has_its_own_status)
 {
 	struct result r;
@@ -964,6 +1002,7 @@ static Suite *suite(void)
 	tcase_add_test(t, closed_stdin_is_refilled);
 	tcase_add_test(t, bad_usage_has_its_own_status_and_message);
 	tcase_add_test(t, a_program_that_cannot_run_has_its_own_status);
+	tcase_add_test(t, a_low_descriptor_limit_is_raised_or_said);
 	tcase_add_test(t, a_kernel_without_mseal_is_refused_clearly);
 	tcase_add_test(t, runs_without_newer_kernel_features);
 	tcase_add_test(t, environment_options_apply_in_order);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,6 +38,7 @@
 #include "../../src/seccomp/install.h"
 #include "../../src/supervisor/client.h"
 #include "../../src/supervisor/ctl.h"
+#include "../../src/supervisor/slow.h"
 #include "capsicum.h"
 
 /*
@@ -96,6 +98,27 @@ static void check_kernel(void)
 		fail(EXIT_TOOL, "this kernel has no mseal(2) (Linux 6.10 or later): a program "
 		                "cannot be executed in capability mode here");
 	munmap(p, (size_t)page); /* a sealed page stays: fine, it is one page */
+}
+
+/*
+ * Files opened beneath the grants (but --all's) land on the slow range
+ * (8192..12287), which the program's RLIMIT_NOFILE must reach: systemd
+ * gives 524288, a bare init 4096.  Raise the hard limit where allowed,
+ * else warn: such opens will fail with EMFILE (a dynamic program's
+ * loader, first), which says little by itself.
+ */
+static void make_room(const struct options *o)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_max >= SLOW_HI)
+		return;
+	lim.rlim_cur = lim.rlim_max = SLOW_HI;
+	if (setrlimit(RLIMIT_NOFILE, &lim) != 0 && !o->quiet)
+		fprintf(stderr,
+		        "capsicum: warning: the hard limit on open files is below %d: files opened "
+		        "beneath a grant will fail with EMFILE (ulimit -Hn %d)\n",
+		        SLOW_HI, SLOW_HI);
 }
 
 static void start_supervisor(void)
@@ -192,6 +215,7 @@ _Noreturn void run_confined(struct options *o)
 	grants_open(o);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		cwd[0] = '\0';
+	make_room(o);
 	start_supervisor();
 	if (o->trace)
 		trace_child_ready();
