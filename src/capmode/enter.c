@@ -83,8 +83,14 @@ int cap_enter(void)
 	 * instruction budget.
 	 */
 	capsicum_lock();
-	/* An io_uring ring opened earlier would execute requests no filter sees. */
-	if ((r = uring_check()) != 0 || (r = mem_check()) != 0)
+	/*
+	 * An io_uring ring opened earlier would execute requests no filter
+	 * sees; another process sharing the descriptor table could swap files
+	 * under the supervisor's checks (checked before the mark, which says
+	 * "checked already" to later filters).
+	 */
+	if ((r = uring_check()) != 0 || (r = mem_check()) != 0 ||
+	    (r = seccomp_private_table()) != 0)
 		goto out;
 	bpf_init(&a);
 	if (sup_ensure(SUP_LEAN))

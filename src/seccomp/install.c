@@ -21,6 +21,8 @@ static long load(const struct bpf_asm *a, unsigned long flags)
 
 	if (a->error)
 		return a->error;
+	if ((r = seccomp_private_table()) != 0)
+		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -errno;
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);

@@ -19,4 +19,11 @@ CAPSICUM_HIDDEN int seccomp_install(const struct bpf_asm *a);
  */
 CAPSICUM_HIDDEN int seccomp_install_listener(const struct bpf_asm *a);
 
+/*
+ * Before any filter: make sure no other process shares this one's
+ * descriptor table (table.c).  0, or -EBUSY if one does (a multithreaded
+ * process cannot unshare it for all its threads), or -errno.
+ */
+CAPSICUM_HIDDEN int seccomp_private_table(void);
+
 #endif
