@@ -76,17 +76,24 @@ static int scan(void)
 
 	if (d == NULL)
 		return -errno;
+	/* A kernel without kcmp cannot tell: refused. */
+	if (syscall(SYS_kcmp, self, self, KCMP_FILES, 0, 0) != 0) {
+		closedir(d);
+		return -EBUSY;
+	}
 	while (r == 0 && (e = readdir(d)) != NULL) {
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
 
 		if (*end != '\0' || pid <= 0 || pid == self)
 			continue;
+		/*
+		 * An error names a process that is gone, another user's, or a
+		 * kernel thread (EPERM, EINVAL, EOPNOTSUPP by kernel): none can
+		 * hold a table of ours, which only our own clones share.
+		 */
 		if (syscall(SYS_kcmp, self, (pid_t)pid, KCMP_FILES, 0, 0) == 0)
 			r = -EBUSY;
-		/* gone, or another user's: such a process cannot hold our table */
-		else if (errno != ESRCH && errno != EPERM && errno != EACCES)
-			r = -errno;
 	}
 	closedir(d);
 	return r;
