@@ -41,22 +41,15 @@
 #define CLONE_AUTOREAP_       (1ULL << 34)
 #define CLONE_NNP_            (1ULL << 35)
 #define CLONE_PIDFD_AUTOKILL_ (1ULL << 36)
-#define PD_PIDFS_MAGIC        0x50494446
 
 /* struct clone_args as published first (CLONE_ARGS_SIZE_VER0). */
 struct clone_args_ {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-/* struct pidfd_info as published first (PIDFD_INFO_SIZE_VER0): exit_code is there. */
-struct pidfd_info_ {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-	int32_t exit_code;
-};
-#define PIDFD_INFO_PID_  1ULL
-#define PIDFD_INFO_EXIT_ 8ULL
-_Static_assert(sizeof(struct pidfd_info_) == 64, "PD_GET_INFO's size");
+_Static_assert(sizeof(struct pd_pidfd_info) == 64 &&
+                   PD_GET_INFO == _IOWR(0xFF, 11, struct pd_pidfd_info),
+               "PD_GET_INFO");
 _Static_assert(sizeof(struct clone_args_) == 64, "CLONE_ARGS_SIZE_VER0");
 
 /* 1: the kernel makes process descriptors; -1: it does not, or not for us. */
@@ -103,7 +96,7 @@ int pd_native_pid(int fd, pid_t *pid)
 {
 	char path[64], buf[512], *p;
 	struct statfs sf;
-	struct pidfd_info_ info = {.mask = PIDFD_INFO_PID_};
+	struct pd_pidfd_info info = {.mask = PD_INFO_PID};
 	unsigned mode = 0;
 	ssize_t n;
 	int f;
@@ -144,7 +137,7 @@ int pd_native_pid(int fd, pid_t *pid)
 int pd_native_exit(int fd, int block_ms, int *status)
 {
 	struct pollfd pf = {fd, 0, 0};
-	struct pidfd_info_ info = {.mask = PIDFD_INFO_EXIT_};
+	struct pd_pidfd_info info = {.mask = PD_INFO_EXIT};
 	int r;
 
 	do
@@ -158,7 +151,7 @@ int pd_native_exit(int fd, int block_ms, int *status)
 		return 0;
 	if (ioctl(fd, PD_GET_INFO, &info) != 0)
 		return -errno;
-	if (!(info.mask & PIDFD_INFO_EXIT_))
+	if (!(info.mask & PD_INFO_EXIT))
 		return -ECHILD;
 	*status = info.exit_code;
 	return 1;

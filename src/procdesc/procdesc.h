@@ -49,8 +49,19 @@ struct pd {
 /* pidfs's magic (fstatfs): the kernel's process descriptors are its files. */
 #define PD_PIDFS_MAGIC 0x50494446
 
-/* PIDFD_GET_INFO with the first published struct pidfd_info (64 bytes). */
-#define PD_GET_INFO 0xc040ff0bu
+/*
+ * struct pidfd_info as first published (PIDFD_INFO_SIZE_VER0, Linux 6.13;
+ * exit_code is filled from 6.15), and PIDFD_GET_INFO with it.
+ */
+struct pd_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define PD_INFO_PID   1ULL
+#define PD_INFO_CREDS 2ULL
+#define PD_INFO_EXIT  8ULL
+#define PD_GET_INFO   0xc040ff0bu /* _IOWR(0xFF, 11, struct pd_pidfd_info) */
 
 /* Whether fd holds a process descriptor; fills *out (pidfd -1 if not ours). */
 CAPSICUM_HIDDEN bool pd_lookup(int fd, struct pd *out);

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "../procdesc/procdesc.h"
 #include "ctl.h"
 #include "target.h"
 
@@ -36,14 +37,6 @@ static char self_creds[NCREDS][LINE_MAX_];
  * forbids gaining them) nor other supplementary groups (changing them
  * takes CAP_SETGID), so equal IDs mean equal credentials.
  */
-struct pidfd_info_ {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-	int32_t exit_code;
-};
-#define PIDFD_INFO_CREDS_ 2
-#define PIDFD_GET_INFO_   _IOWR(0xFF, 11, struct pidfd_info_)
-
 static bool self_unprivileged;
 static struct stat self_userns;
 static uint32_t self_ids[8];
@@ -327,14 +320,14 @@ static int load_status(struct target *t)
 
 int target_check_creds(struct target *t)
 {
-	struct pidfd_info_ info = {.mask = PIDFD_INFO_CREDS_};
+	struct pd_pidfd_info info = {.mask = PD_INFO_CREDS};
 	int fd, r;
 
 	if (self_unprivileged && (fd = pidfd(t)) >= 0 &&
-	    (ioctl(fd, PIDFD_GET_INFO_, &info) == 0 ||
+	    (ioctl(fd, PD_GET_INFO, &info) == 0 ||
 	     (errno == ESRCH && renew_pidfd(t) && (fd = pidfd(t)) >= 0 &&
-	      ioctl(fd, PIDFD_GET_INFO_, &info) == 0)) &&
-	    (info.mask & PIDFD_INFO_CREDS_)) {
+	      ioctl(fd, PD_GET_INFO, &info) == 0)) &&
+	    (info.mask & PD_INFO_CREDS)) {
 		uint32_t ids[8] = {info.ruid, info.euid, info.suid, info.fsuid,
 		                   info.rgid, info.egid, info.sgid, info.fsgid};
 
@@ -352,13 +345,13 @@ int target_check_creds(struct target *t)
 
 int target_family(struct target *t, pid_t *tgid, pid_t *ppid)
 {
-	struct pidfd_info_ info = {0};
+	struct pd_pidfd_info info = {0};
 	char path[64], status[4096], buf[LINE_MAX_];
 	int fd, r;
 
-	if ((fd = pidfd(t)) >= 0 && (ioctl(fd, PIDFD_GET_INFO_, &info) == 0 ||
+	if ((fd = pidfd(t)) >= 0 && (ioctl(fd, PD_GET_INFO, &info) == 0 ||
 	                             (errno == ESRCH && renew_pidfd(t) && (fd = pidfd(t)) >= 0 &&
-	                              ioctl(fd, PIDFD_GET_INFO_, &info) == 0))) {
+	                              ioctl(fd, PD_GET_INFO, &info) == 0))) {
 		*tgid = (pid_t)info.tgid;
 		*ppid = (pid_t)info.ppid;
 		return 0;
